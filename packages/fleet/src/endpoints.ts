@@ -1,0 +1,71 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { type RegionId, type RegionRole, regions, roleOf, rttMatrix } from '@pos-fleet/topology'
+import type { ManagerCredential, TerminalCredential } from './seed.js'
+
+export interface RegionEndpoints {
+  role: RegionRole
+  storefront: string
+  inventoryDelta: string
+  paymentsWorker?: string
+  kafka: string
+  db: { read: string; write: string }
+}
+
+/** The machine-readable contract of a running fleet (`.pos-fleet/endpoints.json`). */
+export interface Endpoints {
+  writer: RegionId
+  wanScale: number
+  rttMs: ReturnType<typeof rttMatrix>
+  regions: Record<RegionId, RegionEndpoints>
+  paymentGateway: string
+  toxiproxy: string
+  terminals: TerminalCredential[]
+  inventoryManagers: ManagerCredential[]
+  startedAt: string
+}
+
+export function describeEndpoints(input: {
+  writer: RegionId
+  wanScale: number
+  dbUrls: (region: RegionId) => { read: string; write: string }
+  gatewayPort: number
+  toxiproxyPort: number
+  terminals: TerminalCredential[]
+  inventoryManagers: ManagerCredential[]
+}): Endpoints {
+  const byRegion = {} as Record<RegionId, RegionEndpoints>
+  for (const r of regions) {
+    const role = roleOf(r.id, input.writer)
+    byRegion[r.id] = {
+      role,
+      storefront: `http://127.0.0.1:${r.ports.storefront}`,
+      inventoryDelta: `http://127.0.0.1:${r.ports.inventoryDelta}`,
+      ...(role === 'writer' ? { paymentsWorker: `http://127.0.0.1:${r.ports.paymentsWorker}` } : {}),
+      kafka: `127.0.0.1:${r.ports.kafka}`,
+      db: input.dbUrls(r.id),
+    }
+  }
+  return {
+    writer: input.writer,
+    wanScale: input.wanScale,
+    rttMs: rttMatrix(),
+    regions: byRegion,
+    paymentGateway: `http://127.0.0.1:${input.gatewayPort}`,
+    toxiproxy: `http://127.0.0.1:${input.toxiproxyPort}`,
+    terminals: input.terminals,
+    inventoryManagers: input.inventoryManagers,
+    startedAt: new Date().toISOString(),
+  }
+}
+
+export function writeEndpoints(path: string, endpoints: Endpoints): void {
+  mkdirSync(dirname(path), { recursive: true })
+  const tmp = `${path}.tmp`
+  writeFileSync(tmp, `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 })
+  renameSync(tmp, path)
+}
+
+export function readEndpoints(path: string): Endpoints {
+  return JSON.parse(readFileSync(path, 'utf8')) as Endpoints
+}

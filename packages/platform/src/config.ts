@@ -1,0 +1,62 @@
+import { type Static, type TObject, Type } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import { REGION_IDS } from '@pos-fleet/topology'
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/**
+ * Parses and validates the environment once, at start-up. Values are coerced
+ * ("8080" → 8080) and defaults applied; any failure names the variable at fault so
+ * a misconfigured pod dies at once with a readable message instead of at first use.
+ */
+export function loadConfig<S extends TObject>(schema: S, env: NodeJS.ProcessEnv = process.env): Static<S> {
+  const known: Record<string, unknown> = {}
+  for (const key of Object.keys(schema.properties)) if (env[key] !== undefined && env[key] !== '') known[key] = env[key]
+  const value = Value.Default(schema, Value.Convert(schema, known))
+  const errors = [...Value.Errors(schema, value)]
+  if (errors.length > 0) {
+    // One line per variable: its first error says enough.
+    const byName = new Map<string, string>()
+    for (const e of errors) {
+      const name = e.path.replace(/^\//, '') || '(root)'
+      const got = name in known ? ` (got ${JSON.stringify(known[name])})` : ' (not set)'
+      if (!byName.has(name)) byName.set(name, `  ${name}: ${e.message}${got}`)
+    }
+    throw new ConfigError(`invalid configuration:\n${[...byName.values()].join('\n')}`)
+  }
+  return value as Static<S>
+}
+
+/** Environment entries every service shares. */
+export const BaseEnv = {
+  POS_REGION: Type.Union(
+    REGION_IDS.map((r) => Type.Literal(r)),
+    { description: 'the region this process serves' },
+  ),
+  POS_ROLE: Type.Union([Type.Literal('writer'), Type.Literal('reader')], { default: 'reader' }),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  PORT: Type.Integer({ minimum: 1, maximum: 65535 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  /** Longest a SIGTERM drain may take before the process exits anyway. */
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10_000 }),
+}
+
+export const MysqlUrl = Type.String({ pattern: '^mysql://', description: 'mysql://user:password@host:port/database' })
+
+export const DatabaseEnv = {
+  /** The local replica (on PolarDB: the local cluster endpoint). */
+  DB_READ_URL: MysqlUrl,
+  /** The global write path (locally: the writer primary, through the WAN link from readers). */
+  DB_WRITE_URL: MysqlUrl,
+  /** Bound on any single write-path statement; past it the write path counts as down. */
+  DB_WRITE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 2_000 }),
+  DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 2_000 }),
+  /** How long a read carrying a session token may wait for the local replica to catch up. */
+  SESSION_WAIT_MS: Type.Integer({ minimum: 0, default: 1_000 }),
+  DB_POOL_SIZE: Type.Integer({ minimum: 1, default: 10 }),
+}

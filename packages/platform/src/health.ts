@@ -1,0 +1,45 @@
+import { Type } from '@sinclair/typebox'
+import type { RegionId, RegionRole } from '@pos-fleet/topology'
+import type { App } from './http.js'
+
+export interface Check {
+  ok: boolean
+  detail?: string
+  /** A failing non-critical check is reported but keeps the service ready. */
+  critical?: boolean
+}
+
+export interface HealthOptions {
+  region: RegionId
+  role: RegionRole
+  checks: () => Promise<Record<string, Check>>
+  replicationLagMs: () => number | null
+}
+
+const CheckSchema = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()), critical: Type.Optional(Type.Boolean()) })
+const Readiness = Type.Object({
+  region: Type.String(),
+  role: Type.String(),
+  ready: Type.Boolean(),
+  checks: Type.Record(Type.String(), CheckSchema),
+  replicationLagMs: Type.Union([Type.Number(), Type.Null()]),
+})
+
+/** `/healthz` says the process is alive; `/readyz` whether it should receive traffic. */
+export function registerHealthRoutes(app: App, options: HealthOptions): void {
+  app.get('/healthz', { schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({
+    status: 'ok' as const,
+  }))
+
+  app.get('/readyz', { schema: { response: { 200: Readiness, 503: Readiness } } }, async (_request, reply) => {
+    const checks = await options.checks()
+    const ready = Object.values(checks).every((c) => c.ok || c.critical === false)
+    return reply.code(ready ? 200 : 503).send({
+      region: options.region,
+      role: options.role,
+      ready,
+      checks,
+      replicationLagMs: options.replicationLagMs(),
+    })
+  })
+}

@@ -1,0 +1,68 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify'
+import { Problem, type ProblemCode } from './problem.js'
+import { isWritePathUnavailable, writePathUnavailable } from './db/errors.js'
+
+export interface HttpAppOptions {
+  logger: FastifyServerOptions['logger']
+  /** Largest accepted request body in bytes. */
+  bodyLimit?: number
+}
+
+const FASTIFY_CODES: Record<string, ProblemCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed-json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation-failed',
+}
+
+function toProblem(err: FastifyError): Problem {
+  if (err instanceof Problem) return err
+  if (err.validation) {
+    const errors = err.validation.map((v) => ({ in: err.validationContext, path: v.instancePath, message: v.message }))
+    return new Problem('validation-failed', err.message, { errors })
+  }
+  const mapped = err.code ? FASTIFY_CODES[err.code] : undefined
+  if (mapped) return new Problem(mapped, err.message)
+  if (err instanceof SyntaxError && err.statusCode === 400) return new Problem('malformed-json', err.message)
+  if (isWritePathUnavailable(err)) return writePathUnavailable(err)
+  return new Problem('internal')
+}
+
+/**
+ * A fastify instance with the fleet's one error policy: every error leaves as
+ * application/problem+json with a stable `type`; 5xx causes are logged, never sent.
+ */
+export function createHttpApp(options: HttpAppOptions) {
+  const app = Fastify({
+    logger: options.logger,
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    // Shutdown: answer new requests 503 while in-flight ones finish.
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const problem = toProblem(err)
+    if (problem.status >= 500) request.log.error({ err }, 'request failed')
+    else request.log.info({ problem: problem.code, detail: problem.detail }, 'request rejected')
+    void reply
+      .code(problem.status)
+      .headers(problem.headers)
+      .type('application/problem+json')
+      .send(problem.toJSON(request.url))
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .code(404)
+      .type('application/problem+json')
+      .send(new Problem('not-found', `no route ${request.method} ${request.url}`).toJSON(request.url))
+  })
+
+  return app
+}
+
+export type App = ReturnType<typeof createHttpApp>

@@ -1,0 +1,34 @@
+import { Problem } from '@pos-fleet/platform/problem'
+
+export const MANAGER_REASONS = ['restock', 'adjustment', 'count-correction', 'shrinkage'] as const
+export type ManagerReason = (typeof MANAGER_REASONS)[number]
+
+export interface DeltaRequest {
+  deltaId: string
+  storeId: string
+  sku: string
+  quantity: number
+  reason: ManagerReason
+}
+
+/** Restocks only add and shrinkage only removes; the other reasons may go either way. */
+export function checkDeltaSign(d: DeltaRequest): void {
+  if (d.reason === 'restock' && d.quantity < 0) throw new Problem('validation-failed', 'a restock must have a positive quantity')
+  if (d.reason === 'shrinkage' && d.quantity > 0) throw new Problem('validation-failed', 'shrinkage must have a negative quantity')
+}
+
+/** Two deltas with one id must be the same operation; anything else is a client bug. */
+export function sameDelta(
+  a: Pick<DeltaRequest, 'storeId' | 'sku' | 'quantity' | 'reason'>,
+  b: Pick<DeltaRequest, 'storeId' | 'sku' | 'quantity' | 'reason'>,
+): boolean {
+  return a.storeId === b.storeId && a.sku === b.sku && a.quantity === b.quantity && a.reason === b.reason
+}
+
+/** The counter CRDT's value: the sum of its deltas (order- and duplicate-free by construction). */
+export function stockOf(deltas: ReadonlyArray<{ deltaId: string; quantity: number }>): number {
+  const unique = new Map(deltas.map((d) => [d.deltaId, d.quantity]))
+  let sum = 0
+  for (const q of unique.values()) sum += q
+  return sum
+}

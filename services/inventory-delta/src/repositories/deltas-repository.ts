@@ -1,0 +1,47 @@
+import { and, eq, sum } from 'drizzle-orm'
+import type { Database, Db } from '@pos-fleet/platform/db/client'
+import { catalogItems, inventoryDeltas, stores } from '@pos-fleet/platform/db/schema/index'
+import { commitInOneRoundTrip } from '@pos-fleet/platform/db/write-batch'
+import type { RegionId } from '@pos-fleet/topology'
+import type { DeltaRequest } from '../domain/delta.js'
+
+export async function storeOf(read: Db, storeId: string) {
+  const [store] = await read.select().from(stores).where(eq(stores.id, storeId))
+  return store
+}
+
+export async function skuExists(read: Db, merchantId: string, sku: string): Promise<boolean> {
+  const [row] = await read
+    .select({ sku: catalogItems.sku })
+    .from(catalogItems)
+    .where(and(eq(catalogItems.merchantId, merchantId), eq(catalogItems.sku, sku)))
+  return row !== undefined
+}
+
+/** Insert-if-absent by deltaId through the write path; a duplicate id surfaces as ER_DUP_ENTRY. */
+export async function appendDelta(db: Database, merchantId: string, region: RegionId, d: DeltaRequest) {
+  return commitInOneRoundTrip(db, [
+    db.write.insert(inventoryDeltas).values({
+      deltaId: d.deltaId,
+      merchantId,
+      storeId: d.storeId,
+      sku: d.sku,
+      quantity: d.quantity,
+      reason: d.reason,
+      originRegion: region,
+    }),
+  ])
+}
+
+export async function findDelta(reader: Db, deltaId: string) {
+  const [row] = await reader.select().from(inventoryDeltas).where(eq(inventoryDeltas.deltaId, deltaId))
+  return row
+}
+
+export async function onHand(reader: Db, storeId: string, sku: string): Promise<number> {
+  const [row] = await reader
+    .select({ total: sum(inventoryDeltas.quantity) })
+    .from(inventoryDeltas)
+    .where(and(eq(inventoryDeltas.storeId, storeId), eq(inventoryDeltas.sku, sku)))
+  return Number(row?.total ?? 0)
+}

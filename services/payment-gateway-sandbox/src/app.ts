@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Type } from '@sinclair/typebox'
+import { createHttpApp, type App } from '@pos-fleet/platform/http'
+import { Problem } from '@pos-fleet/platform/problem'
+import { Currency, MinorUnits, ProblemSchema } from '@pos-fleet/platform/schemas'
+import type { FastifyServerOptions } from 'fastify'
+import { decide } from './domain/outcomes.js'
+import type { Ledger } from './ledger.js'
+
+export interface GatewayDeps {
+  ledger: Ledger
+  latencyMs: number
+  failureRate: number
+  logger: FastifyServerOptions['logger']
+}
+
+const ChargeSchema = Type.Object({
+  chargeId: Type.String(),
+  paymentId: Type.String(),
+  amountMinor: Type.Integer(),
+  currency: Type.String(),
+  status: Type.Union([Type.Literal('succeeded'), Type.Literal('declined')]),
+  declineCode: Type.Optional(Type.String()),
+  createdAt: Type.String(),
+})
+
+/**
+ * The sandbox payment gateway: an EMULATED PSP for the demo and tests. It never
+ * moves money. Idempotent by the Idempotency-Key header, which must be the payment id.
+ */
+export function buildApp(deps: GatewayDeps): App {
+  const app = createHttpApp({ logger: deps.logger })
+  const { ledger } = deps
+
+  app.get('/healthz', async () => ({ status: 'ok' }))
+
+  app.post(
+    '/v1/charges',
+    {
+      schema: {
+        headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 1, maxLength: 64 }) }),
+        body: Type.Object(
+          { paymentId: Type.String({ minLength: 1, maxLength: 64 }), token: Type.String({ maxLength: 128 }), amountMinor: MinorUnits, currency: Currency },
+          { additionalProperties: false },
+        ),
+        response: { 200: ChargeSchema, 201: ChargeSchema, 400: ProblemSchema, 503: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body
+      if (request.headers['idempotency-key'] !== body.paymentId) {
+        throw new Problem('validation-failed', 'Idempotency-Key must equal paymentId')
+      }
+      if (deps.latencyMs > 0) await sleep(deps.latencyMs)
+      const existing = ledger.find(body.paymentId)
+      if (existing) return reply.code(200).header('idempotent-replayed', 'true').send(existing)
+
+      const attempt = ledger.nextAttempt(body.paymentId)
+      const outcome = decide(body.token, body.paymentId, attempt, deps.failureRate)
+      if (outcome.kind === 'transient-failure') {
+        throw new Problem('temporarily-unavailable', `gateway temporarily unavailable: ${outcome.reason}`, { attempt }, { 'retry-after': '1' })
+      }
+      const charge = {
+        chargeId: `ch_${randomUUID().replaceAll('-', '')}`,
+        paymentId: body.paymentId,
+        amountMinor: body.amountMinor,
+        currency: body.currency,
+        status: outcome.kind === 'approved' ? ('succeeded' as const) : ('declined' as const),
+        ...(outcome.kind === 'declined' ? { declineCode: outcome.declineCode } : {}),
+        createdAt: new Date().toISOString(),
+      }
+      ledger.record(charge)
+      return reply.code(201).send(charge)
+    },
+  )
+
+  app.get(
+    '/v1/charges',
+    {
+      schema: {
+        querystring: Type.Object({ paymentId: Type.Optional(Type.String({ maxLength: 64 })) }),
+        response: { 200: Type.Object({ charges: Type.Array(ChargeSchema), attempts: Type.Optional(Type.Integer()) }) },
+      },
+    },
+    async (request) => {
+      const { paymentId } = request.query
+      if (!paymentId) return { charges: ledger.all() }
+      const charge = ledger.find(paymentId)
+      return { charges: charge ? [charge] : [], attempts: ledger.attemptsFor(paymentId) }
+    },
+  )
+
+  return app
+}

@@ -1,0 +1,12 @@
+import { Type } from '@sinclair/typebox'
+import { BaseEnv, DatabaseEnv } from '@pos-fleet/platform/config'
+
+export const PaymentsWorkerEnv = Type.Object({
+  ...BaseEnv,
+  ...DatabaseEnv,
+  KAFKA_BROKERS: Type.String({ pattern: '^[^,\\s]+:[0-9]+(,[^,\\s]+:[0-9]+)*$', description: 'host:port[,host:port…] of the writer region’s Kafka' }),
+  GATEWAY_URL: Type.String({ pattern: '^https?://' }),
+  GATEWAY_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5_000 }),
+  DRAIN_INTERVAL_MS: Type.Integer({ minimum: 10, default: 200 }),
+  DRAIN_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 500, default: 20 }),
+})

@@ -1,0 +1,162 @@
+import { ROOT_CONTEXT, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api'
+import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Producer } from 'kafkajs'
+import type { Database } from '@pos-fleet/platform/db/client'
+import { outbox, payments, type OutboxRow } from '@pos-fleet/platform/db/schema/index'
+import { meter } from '@pos-fleet/platform/metrics'
+import { retryDelayMs } from '../domain/backoff.js'
+import { type CaptureResult, type PaymentGateway, TransientGatewayError } from '../gateway/payment-gateway.js'
+
+type Tx = Parameters<Parameters<Database['write']['transaction']>[0]>[0]
+
+export interface DrainerOptions {
+  db: Database
+  gateway: PaymentGateway
+  producer: Producer
+  topic: string
+  batchSize: number
+  log: FastifyBaseLogger
+}
+
+const tracer = trace.getTracer('payments-worker')
+const outcomes = meter.createCounter('pos_payment_outcomes_total', { description: 'payments finished, by outcome' })
+
+/**
+ * Drains payment.requested rows. Each batch is one transaction holding its rows with
+ * FOR UPDATE SKIP LOCKED, so several workers never take the same row, and a worker
+ * killed mid-batch releases them (the server rolls back) for another to retry. The
+ * gateway is idempotent by payment id, so the retry cannot charge twice; the event
+ * is published before commit (at least once, with a stable event id to de-duplicate).
+ */
+export function createOutboxDrainer(o: DrainerOptions) {
+  async function publish(tx: Tx, row: OutboxRow, saleId: string, result: CaptureResult | { outcome: 'captured'; chargeId: null }) {
+    const eventType = result.outcome === 'captured' ? 'payment.captured' : 'payment.declined'
+    await o.producer.send({
+      topic: o.topic,
+      acks: -1,
+      messages: [
+        {
+          key: saleId,
+          value: JSON.stringify({ eventId: `${row.aggregateId}:${eventType}`, eventType, paymentId: row.aggregateId, saleId, ...result }),
+          headers: { 'event-type': eventType, 'event-id': `${row.aggregateId}:${eventType}` },
+        },
+      ],
+    })
+    await tx
+      .update(payments)
+      .set({
+        status: result.outcome,
+        gatewayChargeId: result.chargeId,
+        declineCode: result.outcome === 'declined' ? result.declineCode : null,
+        attempts: sql`${payments.attempts} + 1`,
+        updatedAt: sql`NOW(3)`,
+      })
+      .where(eq(payments.id, row.aggregateId))
+    await tx.update(outbox).set({ processedAt: sql`NOW(6)`, attempts: sql`${outbox.attempts} + 1` }).where(eq(outbox.id, row.id))
+    outcomes.add(1, { outcome: result.outcome })
+  }
+
+  async function handle(tx: Tx, row: OutboxRow): Promise<void> {
+    const [payment] = await tx.select().from(payments).where(eq(payments.id, row.aggregateId)).for('update')
+    if (!payment || payment.status !== 'pending') {
+      await tx.update(outbox).set({ processedAt: sql`NOW(6)` }).where(eq(outbox.id, row.id))
+      return
+    }
+    if (payment.method === 'cash') return publish(tx, row, payment.saleId, { outcome: 'captured', chargeId: null })
+    try {
+      const result = await o.gateway.capture({
+        paymentId: payment.id,
+        token: payment.token ?? '',
+        amountMinor: payment.amountMinor,
+        currency: payment.currency,
+      })
+      await publish(tx, row, payment.saleId, result)
+    } catch (err) {
+      if (!(err instanceof TransientGatewayError)) throw err
+      const delayUs = retryDelayMs(row.attempts + 1) * 1000
+      await tx
+        .update(outbox)
+        .set({
+          attempts: sql`${outbox.attempts} + 1`,
+          lastError: err.message.slice(0, 500),
+          availableAt: sql`NOW(6) + INTERVAL ${delayUs} MICROSECOND`,
+        })
+        .where(eq(outbox.id, row.id))
+      await tx.update(payments).set({ attempts: sql`${payments.attempts} + 1` }).where(eq(payments.id, payment.id))
+      outcomes.add(1, { outcome: 'retry' })
+      o.log.warn({ paymentId: payment.id, attempt: row.attempts + 1, err: err.message }, 'capture failed transiently; will retry')
+    }
+  }
+
+  /** One batch; returns how many rows it took. */
+  async function drainOnce(): Promise<number> {
+    return o.db.write.transaction(async (tx) => {
+      const rows = await tx
+        .select()
+        .from(outbox)
+        .where(and(isNull(outbox.processedAt), eq(outbox.eventType, 'payment.requested'), lte(outbox.availableAt, sql`NOW(6)`)))
+        .orderBy(asc(outbox.createdAt))
+        .limit(o.batchSize)
+        .for('update', { skipLocked: true })
+      for (const row of rows) {
+        // Continue the trace of the request that wrote the row.
+        const parent = propagation.extract(ROOT_CONTEXT, row.traceContext ?? {})
+        await context.with(parent, () =>
+          tracer.startActiveSpan('payment.capture', { attributes: { 'pos.payment_id': row.aggregateId } }, async (span) => {
+            try {
+              await handle(tx, row)
+            } catch (err) {
+              span.recordException(err as Error)
+              span.setStatus({ code: SpanStatusCode.ERROR })
+              throw err
+            } finally {
+              span.end()
+            }
+          }),
+        )
+      }
+      return rows.length
+    })
+  }
+
+  let running = false
+  let timer: NodeJS.Timeout | undefined
+  let current: Promise<void> = Promise.resolve()
+  let lastError: string | null = null
+
+  const loop = async (intervalMs: number) => {
+    if (!running) return
+    let took = 0
+    current = drainOnce().then(
+      (n) => {
+        took = n
+        lastError = null
+      },
+      (err: Error) => {
+        lastError = err.message
+        o.log.error({ err }, 'outbox drain failed')
+      },
+    )
+    await current
+    // A full batch means more is waiting: go again at once.
+    if (running) timer = setTimeout(() => void loop(intervalMs), took === o.batchSize ? 0 : intervalMs)
+  }
+
+  return {
+    drainOnce,
+    start(intervalMs: number) {
+      running = true
+      void loop(intervalMs)
+    },
+    /** Stops taking new batches and waits for the one in flight. */
+    async stop() {
+      running = false
+      clearTimeout(timer)
+      await current
+    },
+    lastError: () => lastError,
+  }
+}
+
+export type OutboxDrainer = ReturnType<typeof createOutboxDrainer>

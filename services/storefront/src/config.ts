@@ -1,0 +1,4 @@
+import { Type } from '@sinclair/typebox'
+import { BaseEnv, DatabaseEnv } from '@pos-fleet/platform/config'
+
+export const StorefrontEnv = Type.Object({ ...BaseEnv, ...DatabaseEnv })

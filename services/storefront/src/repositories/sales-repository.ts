@@ -1,0 +1,155 @@
+import { context, propagation } from '@opentelemetry/api'
+import { and, asc, eq } from 'drizzle-orm'
+import type { Database, Db } from '@pos-fleet/platform/db/client'
+import { inventoryDeltas, outbox, payments, saleLines, sales } from '@pos-fleet/platform/db/schema/index'
+import { commitInOneRoundTrip } from '@pos-fleet/platform/db/write-batch'
+import type { RegionId } from '@pos-fleet/topology'
+import { type PaymentRequest, type PricedSale, saleDeltaId } from '../domain/pricing.js'
+
+export interface NewSale {
+  saleId: string
+  paymentId: string
+  outboxId: string
+  merchantId: string
+  storeId: string
+  terminalId: string
+  region: RegionId
+  idempotencyKey: string
+  requestHash: string
+  priced: PricedSale
+  payment: PaymentRequest
+}
+
+export interface SaleView {
+  saleId: string
+  status: string
+  merchantId: string
+  storeId: string
+  terminalId: string
+  region: string
+  totalMinor: number
+  currency: string
+  createdAt?: string
+  lines: Array<{ lineNo: number; sku: string; quantity: number; unitPriceMinor: number; lineTotalMinor: number }>
+  payment: { paymentId: string; method: string; status: string; amountMinor: number; declineCode?: string | null }
+}
+
+/**
+ * The sale, its lines, its payment, its stock deltas and the payment.requested outbox
+ * row: one transaction, one round trip through the write path.
+ */
+export async function commitSale(db: Database, s: NewSale): Promise<{ sessionToken: string }> {
+  const traceContext: Record<string, string> = {}
+  propagation.inject(context.active(), traceContext)
+  const w = db.write
+  const { gtid } = await commitInOneRoundTrip(db, [
+    w.insert(sales).values({
+      id: s.saleId,
+      merchantId: s.merchantId,
+      storeId: s.storeId,
+      terminalId: s.terminalId,
+      originRegion: s.region,
+      idempotencyKey: s.idempotencyKey,
+      requestHash: s.requestHash,
+      status: 'committed',
+      totalMinor: s.priced.totalMinor,
+      currency: s.priced.currency,
+    }),
+    w.insert(saleLines).values(s.priced.lines.map((l) => ({ saleId: s.saleId, ...l }))),
+    w.insert(payments).values({
+      id: s.paymentId,
+      saleId: s.saleId,
+      merchantId: s.merchantId,
+      method: s.payment.method,
+      token: s.payment.method === 'card' ? (s.payment.token ?? null) : null,
+      amountMinor: s.payment.amountMinor,
+      currency: s.priced.currency,
+      status: 'pending',
+    }),
+    w.insert(inventoryDeltas).values(
+      s.priced.lines.map((l) => ({
+        deltaId: saleDeltaId(s.saleId, l.lineNo),
+        merchantId: s.merchantId,
+        storeId: s.storeId,
+        sku: l.sku,
+        quantity: -l.quantity,
+        reason: 'sale',
+        originRegion: s.region,
+        saleId: s.saleId,
+      })),
+    ),
+    w.insert(outbox).values({
+      id: s.outboxId,
+      eventType: 'payment.requested',
+      aggregateId: s.paymentId,
+      payload: { paymentId: s.paymentId, saleId: s.saleId, merchantId: s.merchantId },
+      traceContext,
+    }),
+  ])
+  return { sessionToken: gtid }
+}
+
+export function viewOfNewSale(s: NewSale): SaleView {
+  return {
+    saleId: s.saleId,
+    status: 'committed',
+    merchantId: s.merchantId,
+    storeId: s.storeId,
+    terminalId: s.terminalId,
+    region: s.region,
+    totalMinor: s.priced.totalMinor,
+    currency: s.priced.currency,
+    lines: s.priced.lines,
+    payment: { paymentId: s.paymentId, method: s.payment.method, status: 'pending', amountMinor: s.payment.amountMinor },
+  }
+}
+
+async function loadSale(reader: Db, where: ReturnType<typeof and>): Promise<(SaleView & { requestHash: string }) | undefined> {
+  const [row] = await reader
+    .select({ sale: sales, payment: payments })
+    .from(sales)
+    .leftJoin(payments, eq(payments.saleId, sales.id))
+    .where(where)
+  if (!row) return undefined
+  const lines = await reader
+    .select({
+      lineNo: saleLines.lineNo,
+      sku: saleLines.sku,
+      quantity: saleLines.quantity,
+      unitPriceMinor: saleLines.unitPriceMinor,
+      lineTotalMinor: saleLines.lineTotalMinor,
+    })
+    .from(saleLines)
+    .where(eq(saleLines.saleId, row.sale.id))
+    .orderBy(asc(saleLines.lineNo))
+  const { sale, payment } = row
+  return {
+    saleId: sale.id,
+    status: sale.status,
+    merchantId: sale.merchantId,
+    storeId: sale.storeId,
+    terminalId: sale.terminalId,
+    region: sale.originRegion,
+    totalMinor: sale.totalMinor,
+    currency: sale.currency,
+    createdAt: sale.createdAt,
+    requestHash: sale.requestHash,
+    lines,
+    payment: {
+      paymentId: payment?.id ?? '',
+      method: payment?.method ?? 'unknown',
+      status: payment?.status ?? 'pending',
+      amountMinor: payment?.amountMinor ?? sale.totalMinor,
+      declineCode: payment?.declineCode ?? null,
+    },
+  }
+}
+
+/** Merchant-scoped: another merchant's sale id finds nothing. */
+export function findSale(reader: Db, merchantId: string, saleId: string) {
+  return loadSale(reader, and(eq(sales.id, saleId), eq(sales.merchantId, merchantId)))
+}
+
+export function findSaleByIdempotencyKey(reader: Db, merchantId: string, key: string) {
+  return loadSale(reader, and(eq(sales.merchantId, merchantId), eq(sales.idempotencyKey, key)))
+}
