@@ -1,7 +1,10 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import { type RegionId, type RegionRole, regions, roleOf, rttMatrix } from '@pos-fleet/topology'
+import { stateDir } from './infra/paths.js'
 import type { ManagerCredential, TerminalCredential } from './seed.js'
+
+export const endpointsFile = join(stateDir, 'endpoints.json')
 
 export interface RegionEndpoints {
   role: RegionRole

@@ -44,6 +44,9 @@ export function createHttpApp(options: HttpAppOptions) {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // JSON only: fastify would otherwise parse text/plain bodies and fail them on the schema.
+  app.removeContentTypeParser('text/plain')
+
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const problem = toProblem(err)
     if (problem.status >= 500) request.log.error({ err }, 'request failed')

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Producer } from 'kafkajs'
+import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs'
 import type { FastifyBaseLogger } from 'fastify'
 
 export function createKafka(options: { clientId: string; brokers: string[]; log: FastifyBaseLogger }): Kafka {
@@ -22,7 +22,12 @@ export function createKafka(options: { clientId: string; brokers: string[]; log:
  * the producer's retries, so a retried send never lands twice.
  */
 export async function connectIdempotentProducer(kafka: Kafka): Promise<Producer> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false })
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  })
   await producer.connect()
   return producer
 }

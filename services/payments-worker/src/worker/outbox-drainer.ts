@@ -20,6 +20,16 @@ export interface DrainerOptions {
 }
 
 const tracer = trace.getTracer('payments-worker')
+/** A publish that neither succeeds nor fails must not wedge the drain: fail it, roll back, retry. */
+const PUBLISH_TIMEOUT_MS = 15_000
+
+function withDeadline<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)
+  })
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer))
+}
 const outcomes = meter.createCounter('pos_payment_outcomes_total', { description: 'payments finished, by outcome' })
 
 /**
@@ -32,7 +42,7 @@ const outcomes = meter.createCounter('pos_payment_outcomes_total', { description
 export function createOutboxDrainer(o: DrainerOptions) {
   async function publish(tx: Tx, row: OutboxRow, saleId: string, result: CaptureResult | { outcome: 'captured'; chargeId: null }) {
     const eventType = result.outcome === 'captured' ? 'payment.captured' : 'payment.declined'
-    await o.producer.send({
+    await withDeadline(PUBLISH_TIMEOUT_MS, 'publishing the payment event', o.producer.send({
       topic: o.topic,
       acks: -1,
       messages: [
@@ -42,7 +52,7 @@ export function createOutboxDrainer(o: DrainerOptions) {
           headers: { 'event-type': eventType, 'event-id': `${row.aggregateId}:${eventType}` },
         },
       ],
-    })
+    }))
     await tx
       .update(payments)
       .set({

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto'
+import { parseArgs } from 'node:util'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Pool } from 'undici'
+import { type RegionId, REGION_IDS, rttMs } from '@pos-fleet/topology'
+import { endpointsFile, readEndpoints } from './endpoints.js'
+
+export interface LatencySummary {
+  count: number
+  errors: number
+  p50: number
+  p90: number
+  p99: number
+  max: number
+}
+
+export function summarize(samples: number[], errors: number): LatencySummary {
+  const s = [...samples].sort((a, b) => a - b)
+  const at = (q: number) => (s.length === 0 ? Number.NaN : s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!)
+  return { count: s.length, errors, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: s[s.length - 1] ?? Number.NaN }
+}
+
+/**
+ * Open loop: requests are sent on a fixed schedule whatever the server does, and each
+ * latency is measured from its scheduled time, so a stall shows up in the figures
+ * instead of silently lowering the load (no coordinated omission).
+ */
+async function openLoop(rate: number, durationS: number, send: () => Promise<boolean>): Promise<LatencySummary> {
+  const total = Math.round(rate * durationS)
+  const intervalMs = 1000 / rate
+  const samples: number[] = []
+  let errors = 0
+  const inFlight: Promise<void>[] = []
+  const start = performance.now()
+  for (let i = 0; i < total; i++) {
+    const scheduled = start + i * intervalMs
+    const wait = scheduled - performance.now()
+    if (wait > 1) await sleep(wait)
+    inFlight.push(
+      send().then(
+        (ok) => (ok ? samples.push(performance.now() - scheduled) : errors++, undefined),
+        () => (errors++, undefined),
+      ),
+    )
+  }
+  await Promise.all(inFlight)
+  return summarize(samples, errors)
+}
+
+const fmt = (n: number) => n.toFixed(2).padStart(8)
+
+export async function runBench(args: string[], log: (line: string) => void): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { duration: { type: 'string', default: '20' }, rate: { type: 'string', default: '500' }, writes: { type: 'string', default: '30' } },
+    strict: true,
+  })
+  const durationS = Number(values.duration)
+  const rate = Number(values.rate)
+  const writes = Number(values.writes)
+  for (const [name, v] of [['duration', durationS], ['rate', rate], ['writes', writes]] as const) {
+    if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`)
+  }
+  const endpoints = readEndpoints(endpointsFile)
+  log(`bench: catalog reads open-loop at ${rate} req/s per region for ${durationS} s (regions one after another), then ${writes} sequential sales per region`)
+  log(`WAN scale ${endpoints.wanScale}; writer ${endpoints.writer}\n`)
+  log('local catalog read (GET /v1/catalog/items), ms from scheduled send')
+  log(`${'region'.padEnd(16)}${'count'.padStart(8)}${'errors'.padStart(8)}${'p50'.padStart(8)}${'p90'.padStart(8)}${'p99'.padStart(8)}${'max'.padStart(8)}`)
+  for (const region of REGION_IDS) {
+    const terminal = endpoints.terminals.find((t) => t.region === region)!
+    const pool = new Pool(endpoints.regions[region].storefront, { connections: 32, pipelining: 1 })
+    const headers = { authorization: `Bearer ${terminal.apiKey}` }
+    const send = async () => {
+      const res = await pool.request({ path: '/v1/catalog/items', method: 'GET', headers })
+      await res.body.dump()
+      return res.statusCode === 200
+    }
+    for (let i = 0; i < 50; i++) await send()
+    const s = await openLoop(rate, durationS, send)
+    log(`${region.padEnd(16)}${String(s.count).padStart(8)}${String(s.errors).padStart(8)}${fmt(s.p50)}${fmt(s.p90)}${fmt(s.p99)}${fmt(s.max)}`)
+    await pool.close()
+  }
+
+  log('\nsale commit (POST /v1/sales, one round trip to the writer), ms')
+  log(`${'region'.padEnd(16)}${'count'.padStart(8)}${'p50'.padStart(8)}${'p99'.padStart(8)}${'RTT floor'.padStart(11)}${'p50-RTT'.padStart(9)}`)
+  for (const region of REGION_IDS) {
+    const terminal = endpoints.terminals.find((t) => t.region === region && t.merchantId === 'mer_harbour')!
+    const pool = new Pool(endpoints.regions[region].storefront, { connections: 4 })
+    const samples: number[] = []
+    let errors = 0
+    for (let i = 0; i < writes; i++) {
+      const started = performance.now()
+      const res = await pool.request({
+        path: '/v1/sales',
+        method: 'POST',
+        headers: { authorization: `Bearer ${terminal.apiKey}`, 'idempotency-key': randomUUID(), 'content-type': 'application/json' },
+        body: JSON.stringify({ storeId: terminal.storeId, lines: [{ sku: 'ESP-DBL', quantity: 1 }], payment: { method: 'cash', amountMinor: 350 } }),
+      })
+      await res.body.dump()
+      if (res.statusCode === 201) samples.push(performance.now() - started)
+      else errors++
+    }
+    await pool.close()
+    const s = summarize(samples, errors)
+    const floor = rttMs(region as RegionId, endpoints.writer) * endpoints.wanScale
+    log(`${region.padEnd(16)}${String(s.count).padStart(8)}${fmt(s.p50)}${fmt(s.p99)}${fmt(floor).padStart(11)}${fmt(s.p50 - floor).padStart(9)}`)
+  }
+}

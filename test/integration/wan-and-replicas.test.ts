@@ -1,0 +1,89 @@
+import mysql from 'mysql2/promise'
+import { afterAll, describe, expect, it } from 'vitest'
+import { rttMs } from '@pos-fleet/topology'
+import { setRegionLinks } from '../../packages/fleet/src/infra/toxiproxy.js'
+import { call, cashSale, eventually, fleet, median, postSale, storefront, terminal } from '../support/fleet.js'
+
+const reader = 'eu-central-1' as const
+
+describe('the emulated WAN is in the write path, not in the read path', () => {
+  it('a write from a reader region takes at least one emulated RTT to the writer; a local read does not', async () => {
+    const rtt = rttMs(reader, fleet.writer) * fleet.wanScale
+    const writes: number[] = []
+    const reads: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const w = await postSale(reader, cashSale(reader))
+      expect(w.status).toBe(201)
+      writes.push(w.ms)
+      const r = await call(`${storefront(reader)}/v1/catalog/items`, { apiKey: terminal(reader).apiKey })
+      expect(r.status).toBe(200)
+      reads.push(r.ms)
+    }
+    // Physics, not performance: a commit cannot beat the round trip to the writer.
+    expect(Math.min(...writes)).toBeGreaterThanOrEqual(rtt)
+    // A local read never crosses the link: well under even one one-way delay.
+    expect(median(reads)).toBeLessThan(rtt / 2)
+  })
+})
+
+describe('replicas are read-only', () => {
+  it('refuses an application write on a reader region’s local endpoint (ER_OPTION_PREVENTS_STATEMENT)', async () => {
+    const conn = await mysql.createConnection({ uri: fleet.regions[reader].db.read })
+    try {
+      await expect(
+        conn.query("INSERT INTO heartbeats (region, beat_at) VALUES ('errant', NOW(6))"),
+      ).rejects.toMatchObject({ errno: 1290 })
+    } finally {
+      await conn.end()
+    }
+  })
+})
+
+describe('replication lag', () => {
+  it('is measured in every region and shown in /readyz', async () => {
+    for (const region of Object.keys(fleet.regions) as Array<keyof typeof fleet.regions>) {
+      const r = await eventually(async () => {
+        const res = await call(`${storefront(region)}/readyz`)
+        return typeof res.body.replicationLagMs === 'number' ? res : undefined
+      }, 10_000, `lag in ${region}`)
+      expect(r.status).toBe(200)
+      expect(r.body).toMatchObject({ region, role: fleet.regions[region].role, ready: true })
+      expect(r.body.replicationLagMs).toBeGreaterThanOrEqual(0)
+      expect(r.body.replicationLagMs).toBeLessThan(10_000)
+    }
+  })
+})
+
+describe('when a reader region’s WAN link is cut', () => {
+  afterAll(async () => {
+    await setRegionLinks(reader, true)
+  })
+
+  it('answers sales with 503 write-path-unavailable and Retry-After, in bounded time, and keeps serving reads', async () => {
+    await setRegionLinks(reader, false)
+    const r = await postSale(reader, cashSale(reader))
+    expect(r.status).toBe(503)
+    expect(r.headers.get('content-type')).toContain('application/problem+json')
+    expect(r.body.type).toMatch(/write-path-unavailable$/)
+    expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(r.ms).toBeLessThan(5_000)
+
+    const read = await call(`${storefront(reader)}/v1/catalog/items`, { apiKey: terminal(reader).apiKey })
+    expect(read.status).toBe(200)
+
+    const ready = await eventually(async () => {
+      const res = await call(`${storefront(reader)}/readyz`)
+      return res.body.checks.writePath.ok === false ? res : undefined
+    }, 10_000, 'write path reported down')
+    expect(ready.status).toBe(200)
+  })
+
+  it('commits again once the link heals', async () => {
+    await setRegionLinks(reader, true)
+    const r = await eventually(async () => {
+      const res = await postSale(reader, cashSale(reader))
+      return res.status === 201 ? res : undefined
+    }, 15_000, 'sale committed after heal')
+    expect(r.body.status).toBe('committed')
+  })
+})
