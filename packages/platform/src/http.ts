@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyError, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyError, type FastifyServerOptions, LogController } from 'fastify'
 import { Problem, type ProblemCode } from './problem.js'
 import { isWritePathUnavailable, writePathUnavailable } from './db/errors.js'
 
@@ -43,7 +43,7 @@ export function createHttpApp(options: HttpAppOptions) {
     forceCloseConnections: 'idle',
     // Two synchronous log lines per request are a measurable share of a 2-core box at
     // hundreds of req/s: access lines go to debug (below), rejections and errors stay at info+.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 

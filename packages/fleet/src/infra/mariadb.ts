@@ -1,0 +1,243 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import mysql from 'mysql2/promise'
+import type { Connection, RowDataPacket } from 'mysql2/promise'
+import { region as regionSpec, topology, wanLink } from '@pos-fleet/topology'
+import type { RegionId } from '@pos-fleet/topology'
+import { regionPaths, requireExecutable } from './paths.js'
+import { messageOf, retryUntil, runCommand, startProcess, untilReady } from './processes.js'
+import type { RunningProcess } from './processes.js'
+
+/** Accounts of the local demo database; never printed. Services get them through databaseUrls(). */
+export const DB_USERS = {
+  app: { user: 'pos_app', password: 'pos-app-local-demo' },
+  migrator: { user: 'pos_migrator', password: 'pos-migrator-local-demo' },
+  replication: { user: 'pos_repl', password: 'pos-repl-local-demo' },
+  monitor: { user: 'pos_monitor', password: 'pos-monitor-local-demo' },
+} as const
+
+export interface DatabaseUrls {
+  /** The region's own instance (a replica unless the region is the writer). */
+  readonly read: string
+  /** The global write path: the writer's primary, through the WAN link from other regions. */
+  readonly write: string
+  /** Schema migrations run against the writer directly, never across the emulated WAN. */
+  readonly migrate: string
+}
+
+export interface ReplicationStatus {
+  readonly region: RegionId
+  readonly masterPort: number
+  /** 'Connecting' while the link to the primary is down and the IO thread retries. */
+  readonly ioThread: 'Yes' | 'No' | 'Connecting'
+  readonly sqlThreadRunning: boolean
+  readonly secondsBehindMaster: number | null
+  readonly gtidIoPos: string
+  readonly lastIoError: string
+  readonly lastSqlError: string
+}
+
+const LOOPBACK = '127.0.0.1'
+const COLLATION = 'utf8mb4_unicode_ci'
+/** Longest unix socket path Linux accepts (sun_path is 108 bytes with the terminating NUL). */
+const MAX_SOCKET_PATH = 107
+const runningAsRoot = process.getuid?.() === 0
+
+export function databaseUrls(region: RegionId, writer: RegionId = topology.writer): DatabaseUrls {
+  const local = regionSpec(region).ports.mariadb
+  const writerPort = regionSpec(writer).ports.mariadb
+  const url = (account: { user: string; password: string }, port: number) =>
+    `mysql://${account.user}:${encodeURIComponent(account.password)}@${LOOPBACK}:${port}/${topology.database.name}`
+  return {
+    read: url(DB_USERS.app, local),
+    write: url(DB_USERS.app, region === writer ? local : wanLink(region, writer).listenPort),
+    migrate: url(DB_USERS.migrator, writerPort),
+  }
+}
+
+function myCnf(region: RegionId, writer: RegionId): string {
+  const spec = regionSpec(region)
+  const paths = regionPaths(region).mariadb
+  const lines = [
+    '[mariadbd]',
+    `datadir=${paths.data}`,
+    `tmpdir=${paths.tmp}`,
+    `socket=${paths.socket}`,
+    `pid-file=${paths.pidFile}`,
+    `port=${spec.ports.mariadb}`,
+    'bind-address=127.0.0.1',
+    'skip-name-resolve',
+    `server_id=${spec.index + 1}`,
+    'log_bin=binlog',
+    'relay_log=relay-bin',
+    'binlog_format=ROW',
+    'log_slave_updates=ON',
+    'gtid_strict_mode=ON',
+    'gtid_domain_id=0',
+    // A private defaults file skips Debian's charset settings, which would leave latin1.
+    'character-set-server=utf8mb4',
+    `collation-server=${COLLATION}`,
+    // Lets a write's OK packet carry its GTID, for read-your-writes against a replica.
+    'session_track_system_variables=autocommit,character_set_client,character_set_connection,character_set_results,time_zone,last_gtid',
+    // Notice a silently dead WAN link within seconds (the default is a minute).
+    'slave_net_timeout=4',
+    // Sized for three instances plus brokers on a 2-core laptop, not for throughput.
+    'innodb_buffer_pool_size=64M',
+    'innodb_log_file_size=32M',
+    'innodb_flush_log_at_trx_commit=2',
+    'sync_binlog=0',
+    'performance_schema=OFF',
+    'max_connections=200',
+    'table_open_cache=400',
+  ]
+  // Replicas refuse application writes (error 1290); promotion flips this at runtime only.
+  if (region !== writer) lines.push('read_only=1')
+  return `${lines.join('\n')}\n`
+}
+
+/** Writes the region's my.cnf and creates its data directory with mariadb-install-db. */
+export async function initRegionDb(region: RegionId, writer: RegionId = topology.writer): Promise<void> {
+  const paths = regionPaths(region)
+  if (paths.mariadb.socket.length > MAX_SOCKET_PATH) {
+    throw new Error(`socket path ${paths.mariadb.socket} is longer than ${MAX_SOCKET_PATH} bytes: move the checkout to a shorter path`)
+  }
+  await Promise.all([paths.mariadb.data, paths.mariadb.tmp, paths.mariadb.run, paths.logs].map((dir) => mkdir(dir, { recursive: true })))
+  await writeFile(paths.mariadb.config, myCnf(region, writer))
+  await runCommand(
+    `mariadb-install-db for ${region}`,
+    requireExecutable('mariadb-install-db'),
+    [
+      // --defaults-file must come first.
+      `--defaults-file=${paths.mariadb.config}`,
+      ...(runningAsRoot ? ['--user=root'] : []),
+      // root@localhost without a password: admin access over the private socket, as root or not.
+      '--auth-root-authentication-method=normal',
+      '--skip-test-db',
+      '--skip-name-resolve',
+    ],
+    // Concurrent install-db runs sharing /tmp corrupt each other's grant tables.
+    { log: join(paths.logs, 'mariadb-install-db.log'), env: { ...process.env, TMPDIR: paths.mariadb.tmp } },
+  )
+}
+
+/** Starts the region's mariadbd and waits until root can log in over its socket; not once `signal` is aborted. */
+export async function startRegionDb(region: RegionId, signal?: AbortSignal): Promise<RunningProcess> {
+  const paths = regionPaths(region).mariadb
+  const proc = await startProcess({
+    name: `mariadb-${region}`,
+    command: requireExecutable('mariadbd'),
+    args: [`--defaults-file=${paths.config}`, ...(runningAsRoot ? ['--user=root'] : [])],
+    ports: [regionSpec(region).ports.mariadb],
+    ...(signal ? { signal } : {}),
+  })
+  await untilReady(proc, (signal) => retryUntil(`mariadb in ${region} to accept connections`, 30_000, () => admin(region, async () => undefined), { signal }))
+  // install-db also creates password-less root accounts reachable over TCP (and so through the
+  // WAN proxies). Dropped locally, outside the binlog, so no instance gets a GTID of its own.
+  await admin(region, async (db) => {
+    await db.query('SET SESSION sql_log_bin = 0')
+    const [rows] = await db.query<RowDataPacket[]>("SELECT User AS user, Host AS host FROM mysql.user WHERE User = 'root' AND Host <> 'localhost'")
+    for (const row of rows) await db.query('DROP USER ?@?', [row.user, row.host])
+  })
+  return proc
+}
+
+/**
+ * Creates the `pos` database and the service accounts on the writer. These statements are
+ * binlogged, so replicas attached afterwards replay them from the start.
+ * Returns the writer's GTID position after the bootstrap.
+ */
+export async function bootstrapPrimary(writer: RegionId = topology.writer): Promise<string> {
+  const { app, migrator, replication, monitor } = DB_USERS
+  const database = topology.database.name
+  return admin(writer, async (db) => {
+    await db.query(`CREATE DATABASE IF NOT EXISTS ${mysql.escapeId(database)} CHARACTER SET utf8mb4 COLLATE ${COLLATION}`)
+    for (const account of [app, migrator, replication, monitor]) {
+      await db.query("CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ?", [account.user, account.password])
+    }
+    // Application accounts get database-level grants only: a global privilege such as
+    // READ ONLY ADMIN would let them write to a read-only replica.
+    await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${mysql.escapeId(database)}.* TO ?@'%'`, [app.user])
+    await db.query(`GRANT ALL PRIVILEGES ON ${mysql.escapeId(database)}.* TO ?@'%'`, [migrator.user])
+    await db.query("GRANT REPLICATION SLAVE ON *.* TO ?@'%'", [replication.user])
+    await db.query("GRANT REPLICATION CLIENT, SLAVE MONITOR ON *.* TO ?@'%'", [monitor.user])
+    await db.query(`GRANT SELECT ON ${mysql.escapeId(database)}.* TO ?@'%'`, [monitor.user])
+    return gtidOf(db)
+  })
+}
+
+/** Points a replica at the writer through the WAN proxy, so replication feels the emulated latency. */
+export async function attachReplica(replica: RegionId, writer: RegionId = topology.writer): Promise<void> {
+  if (replica === writer) throw new Error(`cannot attach ${replica} as a replica of itself`)
+  const { user, password } = DB_USERS.replication
+  await admin(replica, async (db) => {
+    await db.query(
+      `CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?,
+         MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1`,
+      [LOOPBACK, wanLink(replica, writer).listenPort, user, password],
+    )
+    await db.query('START SLAVE')
+  })
+}
+
+/** The GTID position of everything a region's instance has binlogged (on the writer: all commits). */
+export async function binlogGtid(region: RegionId): Promise<string> {
+  return admin(region, gtidOf)
+}
+
+/** Waits (MASTER_GTID_WAIT) until `region` has applied `gtid`; throws with its replication state if not. */
+export async function waitReplicaCaughtUp(region: RegionId, gtid: string, timeoutMs: number): Promise<void> {
+  const result = await admin(region, async (db) => {
+    const [rows] = await db.query<RowDataPacket[]>('SELECT MASTER_GTID_WAIT(?, ?) AS result', [gtid, timeoutMs / 1_000])
+    return rows[0]?.result as number | null
+  })
+  if (result === 0) return
+  const status = await replicationStatus(region)
+  const state = status
+    ? `IO thread ${status.ioThread}, SQL thread ${status.sqlThreadRunning ? 'running' : 'stopped'}, at ${status.gtidIoPos || 'nothing'}` +
+      (status.lastIoError ? `, last IO error: ${status.lastIoError}` : '') +
+      (status.lastSqlError ? `, last SQL error: ${status.lastSqlError}` : '')
+    : 'not a replica'
+  const reason = result === -1 ? `did not reach GTID ${gtid} within ${timeoutMs} ms` : `rejected GTID ${JSON.stringify(gtid)}`
+  throw new Error(`replica ${region} ${reason} (${state})`)
+}
+
+/** The replica's view of its link to the primary, or null for an instance that replicates from nobody. */
+export async function replicationStatus(region: RegionId): Promise<ReplicationStatus | null> {
+  const [row] = await admin(region, async (db) => (await db.query<RowDataPacket[]>('SHOW SLAVE STATUS'))[0])
+  if (!row) return null
+  return {
+    region,
+    masterPort: Number(row.Master_Port),
+    ioThread: row.Slave_IO_Running as ReplicationStatus['ioThread'],
+    sqlThreadRunning: row.Slave_SQL_Running === 'Yes',
+    secondsBehindMaster: row.Seconds_Behind_Master === null ? null : Number(row.Seconds_Behind_Master),
+    gtidIoPos: String(row.Gtid_IO_Pos),
+    lastIoError: String(row.Last_IO_Error),
+    lastSqlError: String(row.Last_SQL_Error),
+  }
+}
+
+async function gtidOf(db: Connection): Promise<string> {
+  const [rows] = await db.query<RowDataPacket[]>('SELECT @@GLOBAL.gtid_binlog_pos AS gtid')
+  return String(rows[0]?.gtid ?? '')
+}
+
+/**
+ * root over the instance's private socket: works before the replicated accounts exist on a
+ * replica and while replication is broken, and is never exposed over TCP.
+ */
+async function admin<T>(region: RegionId, work: (db: Connection) => Promise<T>): Promise<T> {
+  const socketPath = regionPaths(region).mariadb.socket
+  let db: Connection
+  try {
+    db = await mysql.createConnection({ socketPath, user: 'root', connectTimeout: 2_000 })
+  } catch (error) {
+    throw new Error(`cannot connect to mariadb in ${region} (${socketPath}) as root: ${messageOf(error)}`, { cause: error })
+  }
+  try {
+    return await work(db)
+  } finally {
+    // A failed quit (server already gone) must not mask the work's own outcome.
+    await db.end().catch(() => db.destroy())
+  }
+}

@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# Prepares a fresh machine (Debian 12, as root or with sudo) to run the native fleet:
+# MariaDB, pnpm and the workspace dependencies, toxiproxy, helm and the Kafka broker jars.
+# Idempotent: each step checks for what it would install first, so a re-run takes seconds.
+#
+# POS_FLEET_CACHE overrides the build/download cache (default: <repo>/.cache).
+set -euo pipefail
+
+readonly TOXIPROXY_VERSION=v2.12.0
+# The newest helm v3 release; its go.mod needs Go 1.26.
+readonly HELM_VERSION=v3.22.0
+readonly GO_MIN_MINOR=26
+
+repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
+cache=$(realpath -m -- "${POS_FLEET_CACHE:-$repo/.cache}")
+bin=$cache/bin
+log=$cache/bootstrap.log
+kafka_pom=$repo/scripts/deps/kafka-pom.xml
+
+if [[ $(id -u) -eq 0 ]]; then as_root=(); else as_root=(sudo); fi
+
+current_step=''
+reported=0
+# Removed on exit: the temporary policy-rc.d that keeps apt from starting a system MariaDB.
+temp_policy=''
+
+fail() {
+  echo "bootstrap: ${current_step:+$current_step: }$*" >&2
+  reported=1
+  exit 1
+}
+
+on_exit() {
+  local status=$?
+  if [[ -n $temp_policy ]]; then "${as_root[@]}" rm -f -- "$temp_policy"; fi
+  if ((status != 0 && reported == 0)); then
+    echo "bootstrap: ${current_step:-set-up} failed (exit $status); output of the commands run is in $log" >&2
+  fi
+}
+trap on_exit EXIT
+
+# Runs a command with its output sent to the log; on failure shows the log's tail and stops.
+quietly() {
+  local rc=0
+  "$@" >>"$log" 2>&1 || rc=$?
+  if ((rc != 0)); then
+    tail -n 25 -- "$log" >&2
+    fail "command failed (exit $rc): $* (full output: $log)"
+  fi
+}
+
+micros() { echo "${EPOCHREALTIME//[!0-9]/}"; }
+
+seconds_since() {
+  local us=$(($(micros) - $1))
+  printf '%d.%ds' $((us / 1000000)) $((us / 100000 % 10))
+}
+
+# step NAME FUNCTION: runs FUNCTION, which sets $outcome, and prints one line with the time taken.
+step() {
+  current_step=$1
+  outcome=''
+  local start
+  start=$(micros)
+  "$2"
+  printf '%-10s %s (%s)\n' "$1" "$outcome" "$(seconds_since "$start")"
+  current_step=''
+}
+
+require_command() {
+  command -v "$1" >/dev/null 2>&1 || fail "$1 is not installed: $2"
+}
+
+# Prints the module version a Go binary was built from, or nothing.
+go_binary_version() {
+  [[ -x $1 ]] || return 0
+  go version -m "$1" 2>/dev/null | awk -v mod="$2" '$1 == "mod" && $2 == mod { print $3 }'
+}
+
+require_go() {
+  require_command go "Go 1.$GO_MIN_MINOR or newer is needed to build toxiproxy and helm"
+  local version minor
+  version=$(go env GOVERSION)
+  minor=$(sed -E 's/^go1\.([0-9]+).*/\1/' <<<"$version")
+  if ! [[ $minor =~ ^[0-9]+$ ]] || ((minor < GO_MIN_MINOR)); then
+    fail "Go 1.$GO_MIN_MINOR or newer is needed to build helm $HELM_VERSION (found $version)"
+  fi
+}
+
+# Builds commands of a Go module into $bin as <prefix><command>, unless present at $version.
+go_install_binaries() {
+  local module=$1 version=$2 prefix=$3
+  shift 3
+  local cmd missing=() packages=()
+  for cmd in "$@"; do
+    [[ $(go_binary_version "$bin/$prefix$cmd" "$module") == "$version" ]] || missing+=("$cmd")
+  done
+  if ((${#missing[@]} == 0)); then
+    outcome="already present ($version)"
+    return
+  fi
+  for cmd in "${missing[@]}"; do
+    # `go install` names a binary after its package folder; reuse one an earlier run left there.
+    [[ $(go_binary_version "$bin/$cmd" "$module") == "$version" ]] || packages+=("$module/cmd/$cmd@$version")
+  done
+  if ((${#packages[@]} > 0)); then
+    # GOTOOLCHAIN=local: build with this machine's Go rather than silently fetching another.
+    # -s -w drops debug symbols (helm: 110 MB -> 79 MB); `go version -m` still reads the version.
+    quietly env GOBIN="$bin" GOTOOLCHAIN=local go install -trimpath -ldflags='-s -w' "${packages[@]}"
+    outcome="installed ($version)"
+  else
+    outcome="already present ($version, renamed)"
+  fi
+  if [[ -n $prefix ]]; then
+    for cmd in "${missing[@]}"; do mv -f -- "$bin/$cmd" "$bin/$prefix$cmd"; done
+  fi
+}
+
+mariadb_installed() {
+  [[ $(dpkg-query -W -f='${db:Status-Status} ' mariadb-server mariadb-client 2>/dev/null) == 'installed installed ' ]]
+}
+
+install_mariadb_packages() {
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q mariadb-server mariadb-client
+}
+
+# From dpkg rather than `mariadbd --version`: /usr/sbin is not on a regular user's PATH.
+mariadb_version() { dpkg-query -W -f='${Version}' mariadb-server; }
+
+step_mariadb() {
+  if mariadb_installed; then
+    outcome="already present ($(mariadb_version))"
+    return
+  fi
+  require_command apt-get "MariaDB must come from apt (Debian/Ubuntu); install mariadb-server 10.11+ yourself elsewhere"
+  if ((${#as_root[@]} > 0)); then require_command sudo "run as root or install sudo"; fi
+  # The package would start a system-wide server; the fleet runs its own private instances.
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    temp_policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$temp_policy" >/dev/null
+    "${as_root[@]}" chmod 755 "$temp_policy"
+  fi
+  # Refresh the package lists only when they lack the package or are too stale to download it.
+  if ! apt-cache show mariadb-server >/dev/null 2>&1; then quietly "${as_root[@]}" apt-get update -q; fi
+  if ! install_mariadb_packages >>"$log" 2>&1; then
+    quietly "${as_root[@]}" apt-get update -q
+    quietly install_mariadb_packages
+  fi
+  if [[ -n $temp_policy ]]; then
+    "${as_root[@]}" rm -f -- "$temp_policy"
+    temp_policy=''
+  fi
+  if [[ -d /run/systemd/system ]]; then
+    quietly "${as_root[@]}" systemctl disable --now mariadb.service
+  elif "${as_root[@]}" service mariadb status >/dev/null 2>&1; then
+    quietly "${as_root[@]}" service mariadb stop
+  fi
+  outcome="installed ($(mariadb_version))"
+}
+
+step_pnpm() {
+  local manager want
+  manager=$(node -p 'require(process.argv[1]).packageManager ?? ""' "$repo/package.json")
+  [[ $manager == pnpm@* ]] || fail "package.json has no \"packageManager\": \"pnpm@<version>\" field"
+  want=${manager#pnpm@}
+  want=${want%%+*}
+  # The registry mirror these machines use serves packages without signatures.
+  export COREPACK_INTEGRITY_KEYS=0 COREPACK_ENABLE_DOWNLOAD_PROMPT=0
+  if [[ $(cd "$repo" && pnpm --version 2>/dev/null) == "$want" ]]; then
+    outcome="already present ($want)"
+    return
+  fi
+  if "${as_root[@]}" corepack enable pnpm >>"$log" 2>&1 &&
+    (cd "$repo" && corepack install) >>"$log" 2>&1 &&
+    [[ $(cd "$repo" && pnpm --version 2>/dev/null) == "$want" ]]; then
+    outcome="installed ($want, corepack)"
+    return
+  fi
+  echo "corepack could not provide pnpm $want; falling back to npm" >>"$log"
+  "${as_root[@]}" corepack disable pnpm >>"$log" 2>&1 || true
+  quietly "${as_root[@]}" npm install -g "pnpm@$want"
+  [[ $(cd "$repo" && pnpm --version 2>/dev/null) == "$want" ]] ||
+    fail "pnpm $want was installed with npm but \`pnpm --version\` does not report it (check PATH)"
+  outcome="installed ($want, npm)"
+}
+
+step_dependencies() {
+  # pnpm keeps a copy of the lockfile it installed; identical means node_modules is current.
+  if cmp -s -- "$repo/pnpm-lock.yaml" "$repo/node_modules/.pnpm/lock.yaml"; then
+    outcome='already present (node_modules matches pnpm-lock.yaml)'
+    return
+  fi
+  # From the repo folder, so corepack picks the pnpm version package.json pins.
+  quietly env --chdir="$repo" pnpm install --frozen-lockfile
+  outcome='installed (pnpm install --frozen-lockfile)'
+}
+
+step_toxiproxy() {
+  require_go
+  go_install_binaries github.com/Shopify/toxiproxy/v2 "$TOXIPROXY_VERSION" toxiproxy- server cli
+}
+
+step_helm() {
+  require_go
+  go_install_binaries helm.sh/helm/v3 "$HELM_VERSION" '' helm
+}
+
+step_kafka() {
+  require_command java "a Java 17+ runtime is needed for the Kafka broker (apt-get install openjdk-17-jre-headless)"
+  local version dir stamp
+  version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$kafka_pom")
+  [[ -n $version ]] || fail "no <kafka.version> property in $kafka_pom"
+  dir=$cache/kafka/$version
+  # The marker holds the pom's hash, so editing the pom (another version, another jar) refetches.
+  stamp=$(sha256sum -- "$kafka_pom" | cut -d' ' -f1)
+  if [[ -d $dir/libs && -f $dir/.complete && $(<"$dir/.complete") == "$stamp" ]]; then
+    outcome="already present ($version, $(find "$dir/libs" -name '*.jar' | wc -l) jars)"
+    return
+  fi
+  require_command mvn "Maven is needed to fetch the Kafka jars (apt-get install maven)"
+  rm -rf -- "$dir/libs.partial"
+  quietly mvn -q -B -f "$kafka_pom" dependency:copy-dependencies -DincludeScope=runtime \
+    -DoutputDirectory="$dir/libs.partial"
+  rm -rf -- "$dir/libs"
+  mv -- "$dir/libs.partial" "$dir/libs"
+  echo "$stamp" >"$dir/.complete"
+  outcome="installed ($version, $(find "$dir/libs" -name '*.jar' | wc -l) jars)"
+}
+
+main() {
+  local start
+  start=$(micros)
+  mkdir -p -- "$bin"
+  : >"$log"
+  require_command node "Node.js 20.11+ is needed"
+  step mariadb step_mariadb
+  step pnpm step_pnpm
+  step deps step_dependencies
+  step toxiproxy step_toxiproxy
+  step helm step_helm
+  step kafka step_kafka
+  echo "bootstrap: done in $(seconds_since "$start"); tools in $bin"
+}
+
+main "$@"
