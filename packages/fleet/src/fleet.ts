@@ -4,8 +4,7 @@ import { type RegionId, regions, topology } from '@pos-fleet/topology'
 import { type Endpoints, describeEndpoints, endpointsFile, readEndpoints, writeEndpoints } from './endpoints.js'
 import { createTopics } from './infra/kafka.js'
 import { binlogGtid, databaseUrls, waitReplicaCaughtUp } from './infra/mariadb.js'
-import { logsDir, processLogPath, repoRoot } from './infra/paths.js'
-import { runCommand } from './infra/processes.js'
+import { logsDir } from './infra/paths.js'
 import { startInfrastructure, stopInfrastructure } from './infra/infrastructure.js'
 import { seedDemo } from './seed.js'
 import { fleetServices, startService } from './services.js'
@@ -18,7 +17,7 @@ export interface UpOptions {
 }
 
 /**
- * A fresh three-region fleet: compile the services, start the infrastructure, migrate
+ * A fresh three-region fleet (services compiled beforehand by `pnpm fleet`): start the infrastructure, migrate
  * and seed at the writer, wait for the replicas to have the seed, start every service
  * and publish the endpoints. Any failure stops everything that was started.
  */
@@ -28,13 +27,6 @@ export async function fleetUp(o: UpOptions): Promise<{ endpoints: Endpoints; sta
   const writer = o.writer ?? topology.writer
   rmSync(endpointsFile, { force: true })
   mkdirSync(logsDir, { recursive: true })
-
-  // Compiling overlaps the infrastructure start; it is awaited before services start.
-  const build = runCommand('typescript build', process.execPath, [`${repoRoot}/node_modules/typescript/bin/tsc`, '-b'], {
-    log: processLogPath('build'),
-    cwd: repoRoot,
-  }).then(() => log('services compiled'))
-  build.catch(() => undefined)
 
   try {
     await startInfrastructure({ wanScale: o.wanScale, writer, log: o.log })
@@ -46,7 +38,6 @@ export async function fleetUp(o: UpOptions): Promise<{ endpoints: Endpoints; sta
     log(`schema migrated and demo tenants seeded at ${writer}; replicas have them`)
     // Every region gets the topic so promoting another writer needs no broker change.
     await Promise.all(regions.map((r) => createTopics(r.id, Object.values(topology.kafka.topics))))
-    await build
 
     const dbUrls = (r: RegionId) => databaseUrls(r, writer)
     await Promise.all(fleetServices({ writer, dbUrls, logLevel: o.logLevel ?? 'info' }).map((s) => startService(s)))
@@ -67,7 +58,6 @@ export async function fleetUp(o: UpOptions): Promise<{ endpoints: Endpoints; sta
     return { endpoints, startupMs: Date.now() - started }
   } catch (err) {
     log('start-up failed; stopping everything that was started')
-    await build.catch(() => undefined)
     await stopInfrastructure().catch(() => undefined)
     throw err
   }
