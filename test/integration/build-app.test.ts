@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApiKeyAuthenticator } from '@pos-fleet/platform/auth'
 import { createDatabase, type Database } from '@pos-fleet/platform/db/client'
+import { createWritePathBreaker } from '@pos-fleet/platform/db/write-path'
 import { buildApp as buildStorefront } from '@pos-fleet/storefront/app'
 import { buildApp as buildGateway } from '@pos-fleet/payment-gateway-sandbox/app'
 import { Ledger } from '@pos-fleet/payment-gateway-sandbox/ledger'
@@ -14,18 +15,22 @@ const region = 'eu-central-1' as const
 
 /** The apps built in-process (no port, no signals) on the fleet's real databases, driven with inject. */
 describe('storefront buildApp', () => {
-  let db: Database
+  const db: Database = createDatabase({
+    readUrl: fleet.regions[region].db.read,
+    writeUrl: fleet.regions[region].db.write,
+    writeTimeoutMs: 2_000,
+    connectTimeoutMs: 2_000,
+    poolSize: 2,
+  })
   let app: ReturnType<typeof buildStorefront>
 
   beforeAll(async () => {
-    db = createDatabase({
-      readUrl: fleet.regions[region].db.read,
-      writeUrl: fleet.regions[region].db.write,
-      writeTimeoutMs: 2_000,
-      connectTimeoutMs: 2_000,
-      poolSize: 2,
-    })
-    app = buildStorefront({
+    app = buildStorefront(deps())
+    await app.ready()
+  })
+
+  function deps(): Parameters<typeof buildStorefront>[0] {
+    return {
       config: {
         POS_REGION: region,
         POS_ROLE: 'reader',
@@ -39,14 +44,14 @@ describe('storefront buildApp', () => {
         DB_CONNECT_TIMEOUT_MS: 2_000,
         SESSION_WAIT_MS: 1_000,
         DB_POOL_SIZE: 2,
+        KAFKA_BROKERS: fleet.regions[region].kafka,
       },
       db,
       authenticate: createApiKeyAuthenticator(db.read),
-      writePath: () => ({ up: true, lastOkAt: Date.now(), lastError: null }),
+      writePath: createWritePathBreaker(),
       replicationLag: () => ({ replicationLagMs: 12, sampledAt: Date.now(), error: null }),
-    })
-    await app.ready()
-  })
+    }
+  }
 
   afterAll(async () => {
     await app.close()
@@ -71,6 +76,22 @@ describe('storefront buildApp', () => {
     })
     expect(read.statusCode).toBe(200)
     expect(read.json()).toMatchObject({ saleId: sale.saleId, totalMinor: 700 })
+  })
+
+  it('answers 503 write-path-unavailable with Retry-After when the breaker is open and there is no local queue', async () => {
+    const breaker = createWritePathBreaker()
+    const offline = buildStorefront({ ...deps(), writePath: breaker })
+    breaker.reportFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
+    const res = await offline.inject({
+      method: 'POST',
+      url: '/v1/sales',
+      headers: { authorization: `Bearer ${terminal(region).apiKey}`, 'idempotency-key': randomUUID() },
+      payload: cashSale(region),
+    })
+    expect(res.statusCode).toBe(503)
+    expect(res.headers['retry-after']).toBe('5')
+    expect(res.json().type).toMatch(/write-path-unavailable$/)
+    await offline.close()
   })
 
   it('answers an unknown route with a problem+json 404', async () => {

@@ -31,6 +31,8 @@ function regionalEnv(ctx: LaunchContext, r: RegionSpec, service: ServiceName, po
     DB_WRITE_URL: db.write,
     LOG_LEVEL: ctx.logLevel,
     OTEL_SERVICE_NAME: service,
+    // The region's own broker: the durable local queue for store-and-forward.
+    KAFKA_BROKERS: `127.0.0.1:${r.ports.kafka}`,
   }
 }
 
@@ -71,7 +73,6 @@ export function paymentsWorkerLaunch(ctx: LaunchContext, r: RegionSpec): Service
     port: r.ports.paymentsWorker,
     env: {
       ...regionalEnv(ctx, r, 'payments-worker', r.ports.paymentsWorker),
-      KAFKA_BROKERS: `127.0.0.1:${r.ports.kafka}`,
       GATEWAY_URL,
     },
   }

@@ -60,3 +60,8 @@ export const DatabaseEnv = {
   SESSION_WAIT_MS: Type.Integer({ minimum: 0, default: 1_000 }),
   DB_POOL_SIZE: Type.Integer({ minimum: 1, default: 10 }),
 }
+
+export const KafkaEnv = {
+  /** host:port[,host:port…] of this region's Kafka (the durable local queue). */
+  KAFKA_BROKERS: Type.String({ pattern: '^[^,\\s]+:[0-9]+(,[^,\\s]+:[0-9]+)*$', description: 'host:port[,host:port…]' }),
+}

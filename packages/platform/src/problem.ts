@@ -18,6 +18,7 @@ export type ProblemCode =
   | 'idempotency-key-reused'
   | 'delta-conflict'
   | 'write-path-unavailable'
+  | 'offline-floor-limit-exceeded'
   | 'not-ready'
   | 'temporarily-unavailable'
   | 'internal'
@@ -48,6 +49,7 @@ export function statusOf(code: ProblemCode): number {
     case 'idempotency-key-reused':
       return 422
     case 'write-path-unavailable':
+    case 'offline-floor-limit-exceeded':
     case 'not-ready':
     case 'temporarily-unavailable':
       return 503
@@ -73,6 +75,7 @@ const TITLES: Record<ProblemCode, string> = {
   'idempotency-key-reused': 'Idempotency-Key was already used with a different request',
   'delta-conflict': 'deltaId was already used with different content',
   'write-path-unavailable': 'The write path to the writer region is unavailable',
+  'offline-floor-limit-exceeded': 'Card sale above the offline floor limit while the region is offline',
   'not-ready': 'Not ready',
   'temporarily-unavailable': 'Temporarily unavailable, retry later',
   internal: 'Internal error',

@@ -1,7 +1,8 @@
 import type { RegionId, RegionRole } from '@pos-fleet/topology'
 import { sql } from 'drizzle-orm'
 import type { Database } from './db/client.js'
-import type { LagState, WritePathState } from './db/replication-lag.js'
+import type { LagState } from './db/replication-lag.js'
+import type { WritePathBreaker } from './db/write-path.js'
 import { type Check, registerHealthRoutes } from './health.js'
 import type { App } from './http.js'
 import { serveMetrics } from './metrics.js'
@@ -26,7 +27,7 @@ export function registerRegionalOps(
     region: RegionId
     role: RegionRole
     db: Database
-    writePath: () => WritePathState
+    writePath: WritePathBreaker
     replicationLag: () => LagState
   },
 ): void {
@@ -35,7 +36,7 @@ export function registerRegionalOps(
     role: options.role,
     replicationLagMs: () => options.replicationLag().replicationLagMs,
     checks: async () => {
-      const wp = options.writePath()
+      const wp = options.writePath.state()
       const lag = options.replicationLag()
       return {
         readReplica: await probe(() => options.db.read.execute(sql`SELECT 1`)),

@@ -87,6 +87,10 @@ export const topology = {
   kafka: {
     topics: {
       paymentEvents: 'pos.payments.events',
+      /** Store-and-forward: sales accepted while the write path was down, keyed by terminal. */
+      pendingSales: 'pos.sales.pending',
+      /** Store-and-forward: restocks/adjustments accepted while the write path was down. */
+      pendingDeltas: 'pos.inventory.pending',
     },
   },
   merchants: [

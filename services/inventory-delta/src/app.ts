@@ -7,8 +7,13 @@ import type { Static } from '@sinclair/typebox'
 import type { FastifyServerOptions } from 'fastify'
 import type { InventoryDeltaEnv } from './config.js'
 import { registerDeltaRoutes } from './routes/deltas.js'
+import type { DeltaQueue, QueuedSalesView } from './store-and-forward/delta-queue.js'
 
-export type InventoryDeltaDeps = RegionalDeps<Static<typeof InventoryDeltaEnv>> & { logger?: FastifyServerOptions['logger'] }
+export type InventoryDeltaDeps = RegionalDeps<Static<typeof InventoryDeltaEnv>> & {
+  logger?: FastifyServerOptions['logger']
+  deltaQueue?: DeltaQueue
+  salesView?: QueuedSalesView
+}
 
 export function buildApp(deps: InventoryDeltaDeps): App {
   const { config, db } = deps
@@ -26,6 +31,9 @@ export function buildApp(deps: InventoryDeltaDeps): App {
     db,
     sessionWaitMs: config.SESSION_WAIT_MS,
     replicationLag: deps.replicationLag,
+    writePath: deps.writePath,
+    deltaQueue: deps.deltaQueue,
+    salesView: deps.salesView,
   })
   return app
 }

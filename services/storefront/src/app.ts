@@ -5,12 +5,16 @@ import { registerRegionalOps } from '@pos-fleet/platform/standard-routes'
 import type { Static } from '@sinclair/typebox'
 import type { FastifyServerOptions } from 'fastify'
 import type { StorefrontEnv } from './config.js'
+import type { SaleQueue } from './store-and-forward/sale-queue.js'
 import { createCatalogRepository } from './repositories/catalog-repository.js'
 import { registerCatalogRoutes } from './routes/catalog.js'
 import { registerSalesRoutes } from './routes/sales.js'
 import { authenticateApiRoutes } from '@pos-fleet/platform/auth'
 
-export type StorefrontDeps = RegionalDeps<Static<typeof StorefrontEnv>> & { logger?: FastifyServerOptions['logger'] }
+export type StorefrontDeps = RegionalDeps<Static<typeof StorefrontEnv>> & {
+  logger?: FastifyServerOptions['logger']
+  queue?: SaleQueue
+}
 
 /** The storefront as a plain app: no ports, no signals — tests `inject` into it. */
 export function buildApp(deps: StorefrontDeps): App {
@@ -29,6 +33,13 @@ export function buildApp(deps: StorefrontDeps): App {
   authenticateApiRoutes(app, deps.authenticate)
   const catalog = createCatalogRepository(db.read)
   registerCatalogRoutes(app, catalog)
-  registerSalesRoutes(app, { region: config.POS_REGION, db, catalog, sessionWaitMs: config.SESSION_WAIT_MS })
+  registerSalesRoutes(app, {
+    region: config.POS_REGION,
+    db,
+    catalog,
+    sessionWaitMs: config.SESSION_WAIT_MS,
+    writePath: deps.writePath,
+    queue: deps.queue,
+  })
   return app
 }

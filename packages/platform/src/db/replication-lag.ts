@@ -4,13 +4,7 @@ import { sql } from 'drizzle-orm'
 import type { RegionId } from '@pos-fleet/topology'
 import type { Database } from './client.js'
 import { heartbeats } from './schema/heartbeats.js'
-
-export interface WritePathState {
-  up: boolean
-  /** ms since epoch of the last successful heartbeat write, or null if none yet. */
-  lastOkAt: number | null
-  lastError: string | null
-}
+import type { WritePathBreaker } from './write-path.js'
 
 export interface LagState {
   /** Replica clock minus the newest writer-stamped heartbeat it has applied. */
@@ -43,25 +37,21 @@ function every(intervalMs: number, tick: () => Promise<void>): Ticker {
 
 /**
  * Stamps this region's heartbeat row with the writer's clock (NOW(6) is evaluated on
- * the writer) through the write path. Its success is also the write-path health probe.
+ * the writer) through the write path. It is also the breaker's probe: a success closes
+ * it, an unavailable error opens it.
  */
-export function startHeartbeat(db: Database, region: RegionId, intervalMs: number): Ticker & { state(): WritePathState } {
-  const state: WritePathState = { up: false, lastOkAt: null, lastError: null }
-  const ticker = every(intervalMs, async () => {
+export function startHeartbeat(db: Database, region: RegionId, intervalMs: number, breaker: WritePathBreaker): Ticker {
+  return every(intervalMs, async () => {
     try {
       await db.write
         .insert(heartbeats)
         .values({ region, beatAt: sql`NOW(6)` })
         .onDuplicateKeyUpdate({ set: { beatAt: sql`NOW(6)` } })
-      state.up = true
-      state.lastOkAt = Date.now()
-      state.lastError = null
+      breaker.reportSuccess()
     } catch (err) {
-      state.up = false
-      state.lastError = (err as Error).message
+      breaker.reportFailure(err)
     }
   })
-  return { ...ticker, state: () => ({ ...state }) }
 }
 
 /** Samples replication lag from the local replica; heartbeats from every region count. */

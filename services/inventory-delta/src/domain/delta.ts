@@ -18,10 +18,9 @@ export function checkDeltaSign(d: DeltaRequest): void {
 }
 
 /** Two deltas with one id must be the same operation; anything else is a client bug. */
-export function sameDelta(
-  a: Pick<DeltaRequest, 'storeId' | 'sku' | 'quantity' | 'reason'>,
-  b: Pick<DeltaRequest, 'storeId' | 'sku' | 'quantity' | 'reason'>,
-): boolean {
+type DeltaShape = { storeId: string; sku: string; quantity: number; reason: string }
+
+export function sameDelta(a: DeltaShape, b: DeltaShape): boolean {
   return a.storeId === b.storeId && a.sku === b.sku && a.quantity === b.quantity && a.reason === b.reason
 }
 

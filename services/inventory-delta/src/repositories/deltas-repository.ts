@@ -1,4 +1,4 @@
-import { and, eq, sum } from 'drizzle-orm'
+import { and, eq, inArray, lt, sql, sum } from 'drizzle-orm'
 import type { Database, Db } from '@pos-fleet/platform/db/client'
 import { catalogItems, inventoryDeltas, stores } from '@pos-fleet/platform/db/schema/index'
 import { commitInOneRoundTrip } from '@pos-fleet/platform/db/write-batch'
@@ -44,4 +44,21 @@ export async function onHand(reader: Db, storeId: string, sku: string): Promise<
     .from(inventoryDeltas)
     .where(and(eq(inventoryDeltas.storeId, storeId), eq(inventoryDeltas.sku, sku)))
   return Number(row?.total ?? 0)
+}
+
+export async function existingDeltaIds(reader: Db, ids: string[]): Promise<Set<string>> {
+  const rows = await reader.select({ id: inventoryDeltas.deltaId }).from(inventoryDeltas).where(inArray(inventoryDeltas.deltaId, ids))
+  return new Set(rows.map((r) => r.id))
+}
+
+/** Store/SKU pairs whose stock went negative: oversold during a partition, to compensate. */
+export async function oversold(reader: Db, merchantId: string) {
+  const total = sql<string>`SUM(${inventoryDeltas.quantity})`
+  const rows = await reader
+    .select({ storeId: inventoryDeltas.storeId, sku: inventoryDeltas.sku, onHand: total })
+    .from(inventoryDeltas)
+    .where(eq(inventoryDeltas.merchantId, merchantId))
+    .groupBy(inventoryDeltas.storeId, inventoryDeltas.sku)
+    .having(lt(total, 0))
+  return rows.map((r) => ({ ...r, onHand: Number(r.onHand) }))
 }

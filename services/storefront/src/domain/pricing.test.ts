@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Problem } from '@pos-fleet/platform/problem'
-import { checkPayment, priceSale, saleDeltaId } from './pricing.js'
+import { saleDeltaId } from '@pos-fleet/platform/delta-ids'
+import { checkPayment, priceSale } from './pricing.js'
 
 const prices = [
   { sku: 'A', priceMinor: 350, currency: 'USD' },

@@ -73,8 +73,3 @@ export function checkPayment(payment: PaymentRequest, sale: PricedSale): void {
     )
   }
 }
-
-/** Sale-derived stock deltas get ids derived from the sale, so a replay can never apply them twice. */
-export function saleDeltaId(saleId: string, lineNo: number): string {
-  return `sale:${saleId}:${lineNo}`
-}

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray } from 'drizzle-orm'
 import type { Db } from '@pos-fleet/platform/db/client'
 import { catalogItems } from '@pos-fleet/platform/db/schema/index'
-import { stores } from '@pos-fleet/platform/db/schema/index'
+import { merchants, stores } from '@pos-fleet/platform/db/schema/index'
 
 const itemColumns = {
   sku: catalogItems.sku,
@@ -35,6 +35,11 @@ export function createCatalogRepository(read: Db) {
         .select(itemColumns)
         .from(catalogItems)
         .where(and(eq(catalogItems.merchantId, merchantId), inArray(catalogItems.sku, skus)))
+    },
+
+    async offlineFloorLimitMinor(merchantId: string): Promise<number> {
+      const [m] = await read.select({ limit: merchants.offlineFloorLimitMinor }).from(merchants).where(eq(merchants.id, merchantId))
+      return m?.limit ?? 0
     },
 
     async store(storeId: string) {

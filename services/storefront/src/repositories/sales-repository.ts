@@ -4,7 +4,8 @@ import type { Database, Db } from '@pos-fleet/platform/db/client'
 import { inventoryDeltas, outbox, payments, saleLines, sales } from '@pos-fleet/platform/db/schema/index'
 import { commitInOneRoundTrip } from '@pos-fleet/platform/db/write-batch'
 import type { RegionId } from '@pos-fleet/topology'
-import { type PaymentRequest, type PricedSale, saleDeltaId } from '../domain/pricing.js'
+import { saleDeltaId } from '@pos-fleet/platform/delta-ids'
+import type { PaymentRequest, PricedSale } from '../domain/pricing.js'
 
 export interface NewSale {
   saleId: string

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Consumer, Kafka, Producer } from 'kafkajs'
+import type { WritePathBreaker } from './db/write-path.js'
+
+/**
+ * Store-and-forward through the region-local Kafka. `enqueue` returns only once the
+ * broker has the item (idempotent producer, acks=all): that is the moment a provisional
+ * answer may be given. Every process also keeps a view of what is queued — its own
+ * enqueues at once, other processes' through a consumer — so queued items are readable
+ * in their region before they reach the writer.
+ */
+export function createLocalQueue<T>(o: {
+  kafka: Kafka
+  producer: Producer
+  topic: string
+  /** Partitioning key: items with one key replay in order. */
+  keyOf: (item: T) => string
+  idOf: (item: T) => string
+  log: FastifyBaseLogger
+}) {
+  const view = new Map<string, T>()
+  let viewConsumer: Consumer | undefined
+
+  return {
+    async enqueue(item: T): Promise<void> {
+      await o.producer.send({
+        topic: o.topic,
+        acks: -1,
+        messages: [{ key: o.keyOf(item), value: JSON.stringify(item) }],
+      })
+      view.set(o.idOf(item), item)
+    },
+    get: (id: string) => view.get(id),
+    values: () => view.values(),
+    /** Forget an item once the write path has it (seen on the local replica). */
+    forget: (id: string) => view.delete(id),
+    /** Follows the topic from the beginning so items queued by other processes are visible too. */
+    async startView(): Promise<void> {
+      viewConsumer = o.kafka.consumer({ groupId: `view-${o.topic}-${randomUUID()}` })
+      await viewConsumer.connect()
+      await viewConsumer.subscribe({ topic: o.topic, fromBeginning: true })
+      await viewConsumer.run({
+        autoCommit: false,
+        eachMessage: async ({ message }) => {
+          if (!message.value) return
+          const item = JSON.parse(message.value.toString()) as T
+          view.set(o.idOf(item), item)
+        },
+      })
+    },
+    async stop(): Promise<void> {
+      await viewConsumer?.disconnect()
+    },
+  }
+}
+
+export type LocalQueue<T> = ReturnType<typeof createLocalQueue<T>>
+
+/** `rejected`: can never apply (a client bug such as a reused id); logged and counted, not retried. */
+export type ApplyOutcome = 'applied' | 'already-applied' | 'rejected'
+
+const PAUSE_MS = 500
+const POISON_BACKOFF_MS = 5_000
+
+/**
+ * Replays queued items through the write path, in order per key, exactly once in
+ * effect: `apply` must be idempotent (insert-if-absent by a unique id), because an item
+ * is redelivered after a crash between applying it and committing its offset. While
+ * the write path is down the partition waits on the breaker — nothing is skipped, and
+ * it does not spin. An item that fails for another reason is retried with a backoff
+ * and logged loudly: it holds its key's queue rather than being dropped.
+ */
+export function startReplayer<T>(o: {
+  kafka: Kafka
+  topic: string
+  groupId: string
+  breaker: WritePathBreaker
+  apply: (item: T) => Promise<ApplyOutcome>
+  onApplied?: (item: T, outcome: ApplyOutcome) => void
+  log: FastifyBaseLogger
+}) {
+  const consumer = o.kafka.consumer({ groupId: o.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 })
+  let stopping = false
+  const started = (async () => {
+    await consumer.connect()
+    await consumer.subscribe({ topic: o.topic, fromBeginning: true })
+    await consumer.run({
+      eachMessage: async ({ message, heartbeat }) => {
+        if (!message.value) return
+        const item = JSON.parse(message.value.toString()) as T
+        for (;;) {
+          // Abandon without committing the offset: the item is replayed after restart.
+          if (stopping) throw new Error('replayer stopping')
+          if (o.breaker.isOpen()) {
+            await heartbeat()
+            await sleep(PAUSE_MS)
+            continue
+          }
+          try {
+            const outcome = await o.apply(item)
+            o.onApplied?.(item, outcome)
+            return
+          } catch (err) {
+            if (o.breaker.reportFailure(err)) continue
+            o.log.error({ err, topic: o.topic, offset: message.offset }, 'replay of a queued item failed; retrying')
+            await heartbeat()
+            await sleep(POISON_BACKOFF_MS)
+          }
+        }
+      },
+    })
+  })()
+  started.catch((err: Error) => o.log.error({ err, topic: o.topic }, 'replayer failed to start'))
+  return {
+    started,
+    async stop(): Promise<void> {
+      stopping = true
+      await consumer.disconnect()
+    },
+  }
+}

@@ -1,0 +1,66 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { Kafka, Producer } from 'kafkajs'
+import type { Database } from '@pos-fleet/platform/db/client'
+import { isDuplicateKey } from '@pos-fleet/platform/db/errors'
+import type { WritePathBreaker } from '@pos-fleet/platform/db/write-path'
+import { type ApplyOutcome, createLocalQueue, startReplayer } from '@pos-fleet/platform/local-queue'
+import { meter } from '@pos-fleet/platform/metrics'
+import { type RegionId, topology } from '@pos-fleet/topology'
+import { sameDelta } from '../domain/delta.js'
+import { appendDelta, findDelta } from '../repositories/deltas-repository.js'
+import type { PendingDelta, QueuedSaleLines } from './pending.js'
+
+const applied = meter.createCounter('pos_inventory_deltas_replayed_total', { description: 'queued deltas replayed through the write path' })
+
+export function createDeltaQueue(kafka: Kafka, producer: Producer, log: FastifyBaseLogger) {
+  return createLocalQueue<PendingDelta>({
+    kafka,
+    producer,
+    topic: topology.kafka.topics.pendingDeltas,
+    keyOf: (d) => `${d.storeId}:${d.sku}`,
+    idOf: (d) => d.deltaId,
+    log,
+  })
+}
+
+/** Read-only view of the storefront's queued sales, for the stock they will take. */
+export function createQueuedSalesView(kafka: Kafka, producer: Producer, log: FastifyBaseLogger) {
+  return createLocalQueue<QueuedSaleLines>({
+    kafka,
+    producer,
+    topic: topology.kafka.topics.pendingSales,
+    keyOf: (s) => s.saleId,
+    idOf: (s) => s.saleId,
+    log,
+  })
+}
+
+export type DeltaQueue = ReturnType<typeof createDeltaQueue>
+export type QueuedSalesView = ReturnType<typeof createQueuedSalesView>
+
+/** Insert-if-absent by deltaId: a redelivered delta is already there and changes nothing. */
+export async function applyPendingDelta(db: Database, d: PendingDelta): Promise<ApplyOutcome> {
+  try {
+    await appendDelta(db, d.merchantId, d.originRegion as RegionId, d)
+    return 'applied'
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err
+    const existing = await findDelta(db.write, d.deltaId)
+    return existing && sameDelta(existing, d) ? 'already-applied' : 'rejected'
+  }
+}
+
+export function startDeltaApplier(o: { kafka: Kafka; db: Database; breaker: WritePathBreaker; region: RegionId; log: FastifyBaseLogger }) {
+  return startReplayer<PendingDelta>({
+    kafka: o.kafka,
+    topic: topology.kafka.topics.pendingDeltas,
+    groupId: `inventory-delta-applier-${o.region}`,
+    breaker: o.breaker,
+    apply: (d) => applyPendingDelta(o.db, d),
+    onApplied: (d, outcome) => {
+      applied.add(1, { outcome })
+      if (outcome === 'rejected') o.log.error({ deltaId: d.deltaId }, 'queued delta reuses a deltaId with other content; not applied')
+    },
+    log: o.log,
+  })
+}
