@@ -24,6 +24,15 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // Offline checks of charts/, argocd/, docker-compose.yml and the Dockerfile with real
+        // tools (helm, Go text/template, the Kubernetes/Argo CD and compose-spec schemas).
+        test: {
+          name: 'manifests',
+          include: ['test/manifests/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
     ],
   },
 })

@@ -3,6 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Consumer, Kafka, Producer } from 'kafkajs'
 import type { WritePathBreaker } from './db/write-path.js'
+import { withDeadline } from './deadline.js'
+
+const ENQUEUE_TIMEOUT_MS = 3_000
 
 /**
  * Store-and-forward through the region-local Kafka. `enqueue` returns only once the
@@ -24,12 +27,17 @@ export function createLocalQueue<T>(o: {
   let viewConsumer: Consumer | undefined
 
   return {
+    /**
+     * Bounded, so a sale never hangs on a dead broker. A send that times out here may
+     * still land later; the client's retry (same Idempotency-Key) then replays as a
+     * duplicate that the unique keys absorb.
+     */
     async enqueue(item: T): Promise<void> {
-      await o.producer.send({
-        topic: o.topic,
-        acks: -1,
-        messages: [{ key: o.keyOf(item), value: JSON.stringify(item) }],
-      })
+      await withDeadline(
+        ENQUEUE_TIMEOUT_MS,
+        `queueing to ${o.topic}`,
+        o.producer.send({ topic: o.topic, acks: -1, messages: [{ key: o.keyOf(item), value: JSON.stringify(item) }] }),
+      )
       view.set(o.idOf(item), item)
     },
     get: (id: string) => view.get(id),
@@ -81,7 +89,8 @@ export function startReplayer<T>(o: {
   onApplied?: (item: T, outcome: ApplyOutcome) => void
   log: FastifyBaseLogger
 }) {
-  const consumer = o.kafka.consumer({ groupId: o.groupId, sessionTimeout: 30_000, heartbeatInterval: 3_000 })
+  // A crashed replayer's partitions move to a live one after sessionTimeout: keep it short.
+  const consumer = o.kafka.consumer({ groupId: o.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000 })
   let stopping = false
   const started = (async () => {
     await consumer.connect()

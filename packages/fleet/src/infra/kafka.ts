@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -97,12 +98,16 @@ export async function startRegionKafka(region: RegionId, signal?: AbortSignal): 
   await writeFile(paths.kafka.config, serverProperties(region))
   await writeFile(paths.kafka.log4jConfig, log4jProperties(paths.kafka.serverLog))
   const java = [...JVM_FLAGS, `-Dlog4j.configuration=file:${paths.kafka.log4jConfig}`, '-cp', join(kafkaLibsDir, '*')]
-  await runCommand(
-    `kafka storage format for ${region}`,
-    javaBin,
-    [...java, 'kafka.tools.StorageTool', 'format', '-t', randomClusterId(), '-c', paths.kafka.config, '--ignore-formatted'],
-    { log: join(paths.logs, 'kafka-format.log') },
-  )
+  // A restarted broker keeps its log (and the queued messages in it): format only a new one,
+  // since formatting again with a fresh cluster id is refused.
+  if (!existsSync(join(paths.kafka.data, 'meta.properties'))) {
+    await runCommand(
+      `kafka storage format for ${region}`,
+      javaBin,
+      [...java, 'kafka.tools.StorageTool', 'format', '-t', randomClusterId(), '-c', paths.kafka.config, '--ignore-formatted'],
+      { log: join(paths.logs, 'kafka-format.log') },
+    )
+  }
   const { kafka, kafkaController } = regionSpec(region).ports
   const proc = await startProcess({
     name: `kafka-${region}`,

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Producer } from 'kafkajs'
 import type { Database } from '@pos-fleet/platform/db/client'
 import { outbox, payments, type OutboxRow } from '@pos-fleet/platform/db/schema/index'
+import { withDeadline } from '@pos-fleet/platform/deadline'
 import { meter } from '@pos-fleet/platform/metrics'
 import { retryDelayMs } from '../domain/backoff.js'
 import { type CaptureResult, type PaymentGateway, TransientGatewayError } from '../gateway/payment-gateway.js'
@@ -22,14 +23,6 @@ export interface DrainerOptions {
 const tracer = trace.getTracer('payments-worker')
 /** A publish that neither succeeds nor fails must not wedge the drain: fail it, roll back, retry. */
 const PUBLISH_TIMEOUT_MS = 15_000
-
-function withDeadline<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)
-  })
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer))
-}
 const outcomes = meter.createCounter('pos_payment_outcomes_total', { description: 'payments finished, by outcome' })
 
 /**

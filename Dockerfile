@@ -1,0 +1,54 @@
+# syntax=docker/dockerfile:1
+# One image for every pos-fleet service; the process is chosen by working directory and command:
+#   /app/storefront  /app/inventory-delta  /app/payments-worker  /app/payment-gateway-sandbox
+#   /app/tools (migrate.mjs: schema migrations, optionally the demo seed)
+# Each /app/<name> is a `pnpm deploy --prod` of that package: its compiled dist/ and its
+# production dependencies only, workspace packages included as plain copies.
+#
+# Base image pinned by exact version tag (Node 24 LTS). Its digest is not pinned here because it
+# could not be verified offline; pin it with `docker buildx imagetools inspect node:24.21.0-bookworm-slim`.
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+# The workspace's pnpm (package.json "packageManager"), installed with npm so no corepack signature check is involved.
+RUN npm install -g pnpm@10.34.8 && pnpm --version
+WORKDIR /repo
+COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+RUN pnpm fetch
+COPY . .
+RUN pnpm install --offline --frozen-lockfile \
+ && pnpm exec tsc -b
+# A packed workspace package keeps dist/ and drizzle/ and drops sources, tests and build info
+# (without an .npmignore, packing would fall back to .gitignore, which excludes dist/).
+RUN for pkg in packages/* services/*; do \
+      printf 'src/\n*.tsbuildinfo\ntsconfig*.json\n**/*.test.*\n' > "$pkg/.npmignore"; \
+    done \
+ && for svc in storefront inventory-delta payments-worker payment-gateway-sandbox; do \
+      pnpm --filter "@pos-fleet/$svc" deploy --prod --legacy "/out/$svc"; \
+    done \
+ && pnpm --filter @pos-fleet/fleet deploy --prod --legacy /out/tools \
+ && cp deploy/image/migrate.mjs /out/tools/migrate.mjs
+
+FROM ${NODE_IMAGE} AS runtime
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="pos-fleet" \
+      org.opencontainers.image.description="pos-fleet services: storefront, inventory-delta, payments-worker, payment-gateway-sandbox, migrations" \
+      org.opencontainers.image.source="https://github.com/pos-fleet/pos-fleet" \
+      org.opencontainers.image.url="https://github.com/pos-fleet/pos-fleet" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.base.name="${NODE_IMAGE}"
+ENV NODE_ENV=production
+# Application files belong to root and are read-only to the runtime user; only the sandbox
+# gateway's ledger directory is writable (a volume in docker-compose.yml).
+COPY --from=build /out /app
+RUN mkdir -p /var/lib/pos-fleet/gateway \
+ && chown -R node:node /var/lib/pos-fleet \
+ && rm -rf /usr/local/lib/node_modules/npm /usr/local/bin/npm /usr/local/bin/npx /usr/local/lib/node_modules/corepack /usr/local/bin/corepack
+# The official image's unprivileged `node` user (uid/gid 1000), numeric so runAsNonRoot can verify it.
+USER 1000:1000
+WORKDIR /app/storefront
+EXPOSE 8080
+CMD ["node", "--enable-source-maps", "--import", "@pos-fleet/platform/telemetry", "dist/server.js"]

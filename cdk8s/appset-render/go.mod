@@ -1,0 +1,3 @@
+module pos-fleet.io/appset-render
+
+go 1.23

@@ -1,0 +1,237 @@
+/**
+ * docker-compose.yml for the three-region demo, generated from the same sources the native
+ * runner uses: the topology (regions, writer, ports, WAN links), the native service launches
+ * (packages/fleet fleetServices: which service runs where, with which environment) and the
+ * native database URLs, with each loopback address rewritten to the container serving it.
+ * The MariaDB and Kafka settings mirror packages/fleet/src/infra/{mariadb,kafka}.ts (a test
+ * checks every literal setting there against this file).
+ */
+import { databaseUrls } from '@pos-fleet/fleet/infra/mariadb'
+import { fleetServices } from '@pos-fleet/fleet/services'
+import { type RegionId, type RegionSpec, regions, topology } from '@pos-fleet/topology'
+import { GATEWAY_HOST, OTEL_HOST, TOXIPROXY_HOST, kafkaHost, mariadbHost, toContainerAddresses } from './hosts.js'
+import { IMAGES } from './images.js'
+
+type Service = Record<string, unknown>
+
+const GENERATED = './deploy/compose/generated'
+const LOOPBACK_PUBLISH = '127.0.0.1'
+const OTLP_HTTP = `http://${OTEL_HOST}:4318`
+const GATEWAY_LEDGER = '/var/lib/pos-fleet/gateway/ledger.jsonl'
+/** The demo root password of the compose MariaDB containers; override with POS_DB_ROOT_PASSWORD. */
+const ROOT_PASSWORD = '${POS_DB_ROOT_PASSWORD:-pos-root-local-demo}'
+
+/** MariaDB server settings, in the order of the native my.cnf (paths and loopback binding aside). */
+export function mariadbArgs(r: RegionSpec, writer: RegionId): string[] {
+  const settings: Array<[string, string | number]> = [
+    ['port', r.ports.mariadb],
+    ['bind-address', '0.0.0.0'],
+    ['skip-name-resolve', ''],
+    ['server_id', r.index + 1],
+    ['log_bin', 'binlog'],
+    ['relay_log', 'relay-bin'],
+    ['binlog_format', 'ROW'],
+    ['log_slave_updates', 'ON'],
+    ['gtid_strict_mode', 'ON'],
+    ['gtid_domain_id', 0],
+    ['character-set-server', 'utf8mb4'],
+    ['collation-server', 'utf8mb4_unicode_ci'],
+    ['session_track_system_variables', 'autocommit,character_set_client,character_set_connection,character_set_results,time_zone,last_gtid'],
+    ['slave_net_timeout', 4],
+    ['innodb_buffer_pool_size', '64M'],
+    ['innodb_log_file_size', '32M'],
+    ['innodb_flush_log_at_trx_commit', 2],
+    ['sync_binlog', 0],
+    ['performance_schema', 'OFF'],
+    ['max_connections', 200],
+    ['table_open_cache', 400],
+  ]
+  if (r.id !== writer) settings.push(['read_only', 1])
+  return settings.map(([k, v]) => (v === '' ? `--${k}` : `--${k}=${v}`))
+}
+
+/** Broker settings of the native server.properties, as the apache/kafka image's KAFKA_* variables. */
+export function kafkaProperties(r: RegionSpec): Record<string, string> {
+  const nodeId = r.index + 1
+  const { kafka, kafkaController } = r.ports
+  return {
+    'process.roles': 'broker,controller',
+    'node.id': String(nodeId),
+    'controller.quorum.voters': `${nodeId}@${kafkaHost(r.id)}:${kafkaController}`,
+    listeners: `PLAINTEXT://0.0.0.0:${kafka},CONTROLLER://0.0.0.0:${kafkaController}`,
+    'advertised.listeners': `PLAINTEXT://${kafkaHost(r.id)}:${kafka}`,
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'log.dirs': '/var/lib/kafka/data',
+    'offsets.topic.replication.factor': '1',
+    'offsets.topic.num.partitions': '5',
+    'transaction.state.log.replication.factor': '1',
+    'transaction.state.log.min.isr': '1',
+    'transaction.state.log.num.partitions': '5',
+    'default.replication.factor': '1',
+    'min.insync.replicas': '1',
+    'group.initial.rebalance.delay.ms': '0',
+    'auto.create.topics.enable': 'false',
+    'num.partitions': '3',
+    'num.network.threads': '2',
+    'num.io.threads': '2',
+    'background.threads': '2',
+    'log.cleaner.dedupe.buffer.size': '8388608',
+    'log.retention.hours': '24',
+    'log.segment.bytes': '16777216',
+  }
+}
+
+const kafkaEnvName = (property: string) => `KAFKA_${property.toUpperCase().replaceAll('.', '_')}`
+
+/** A deterministic KRaft cluster id per region (22 characters of URL-safe base64, as `random-uuid` prints). */
+function clusterId(r: RegionSpec): string {
+  return Buffer.from(`pos-fleet-${r.id}`.padEnd(16, '-').slice(0, 16)).toString('base64url')
+}
+
+const publish = (port: number) => `${LOOPBACK_PUBLISH}:${port}:${port}`
+const healthy = { condition: 'service_healthy' }
+const completed = { condition: 'service_completed_successfully' }
+const started = { condition: 'service_started' }
+
+function httpHealthcheck(port: number, path: string) {
+  return {
+    test: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${port}${path}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
+    interval: '5s',
+    timeout: '3s',
+    retries: 30,
+    start_period: '10s',
+  }
+}
+
+/** Our services: the image's non-root user, read-only root, no capabilities, bounded resources. */
+function appService(workingDir: string, extra: Service): Service {
+  return {
+    image: IMAGES.app,
+    build: { context: '.', dockerfile: 'Dockerfile' },
+    working_dir: `/app/${workingDir}`,
+    user: '1000:1000',
+    read_only: true,
+    tmpfs: ['/tmp'],
+    cap_drop: ['ALL'],
+    security_opt: ['no-new-privileges:true'],
+    deploy: { resources: { limits: { cpus: '1', memory: '384M' }, reservations: { cpus: '0.1', memory: '128M' } } },
+    ...extra,
+  }
+}
+
+const SERVICE_COMMAND = ['node', '--enable-source-maps', '--import', '@pos-fleet/platform/telemetry', 'dist/server.js']
+
+export function composeDocument(writer: RegionId = topology.writer): Record<string, unknown> {
+  const services: Record<string, Service> = {}
+  const volumes: Record<string, Record<string, never>> = {}
+
+  services.jaeger = { image: IMAGES.jaeger, ports: [publish(16686)], environment: { COLLECTOR_OTLP_ENABLED: 'true' } }
+  services[OTEL_HOST] = {
+    image: IMAGES.otelCollector,
+    command: ['--config=/etc/otelcol/config.yaml'],
+    volumes: ['./deploy/compose/otel-collector.yaml:/etc/otelcol/config.yaml:ro'],
+    depends_on: { jaeger: started },
+  }
+
+  services[TOXIPROXY_HOST] = {
+    image: IMAGES.toxiproxy,
+    command: ['-host=0.0.0.0', `-port=${topology.toxiproxy.apiPort}`],
+    ports: [publish(topology.toxiproxy.apiPort)],
+    healthcheck: { test: ['CMD', '/toxiproxy-cli', '-h', `http://127.0.0.1:${topology.toxiproxy.apiPort}`, 'list'], interval: '2s', timeout: '2s', retries: 30 },
+  }
+  services['wan-init'] = {
+    image: IMAGES.curl,
+    entrypoint: ['sh', '/init/wan-init.sh'],
+    environment: { WAN_SCALE_PCT: '${WAN_SCALE_PCT:-100}' },
+    volumes: [`${GENERATED}:/init:ro`],
+    depends_on: { [TOXIPROXY_HOST]: healthy },
+  }
+
+  for (const r of regions) {
+    volumes[`${mariadbHost(r.id)}-data`] = {}
+    services[mariadbHost(r.id)] = {
+      image: IMAGES.mariadb,
+      command: mariadbArgs(r, writer),
+      environment: { MARIADB_ROOT_PASSWORD: ROOT_PASSWORD, MARIADB_ROOT_HOST: '%' },
+      ports: [publish(r.ports.mariadb)],
+      volumes: [`${mariadbHost(r.id)}-data:/var/lib/mysql`],
+      // ping succeeds once the real server (not the entrypoint's socket-only bootstrap) accepts TCP.
+      healthcheck: { test: ['CMD', 'mariadb-admin', 'ping', '-h', '127.0.0.1', '-P', String(r.ports.mariadb), '--silent'], interval: '2s', timeout: '3s', retries: 60 },
+    }
+    volumes[`${kafkaHost(r.id)}-data`] = {}
+    services[kafkaHost(r.id)] = {
+      image: IMAGES.kafka,
+      environment: {
+        CLUSTER_ID: clusterId(r),
+        KAFKA_HEAP_OPTS: '-Xms64m -Xmx256m',
+        ...Object.fromEntries(Object.entries(kafkaProperties(r)).map(([k, v]) => [kafkaEnvName(k), v])),
+      },
+      volumes: [`${kafkaHost(r.id)}-data:/var/lib/kafka/data`],
+      healthcheck: {
+        test: ['CMD', '/opt/kafka/bin/kafka-broker-api-versions.sh', '--bootstrap-server', `127.0.0.1:${r.ports.kafka}`],
+        interval: '5s',
+        timeout: '10s',
+        retries: 30,
+        start_period: '15s',
+      },
+    }
+  }
+
+  services['db-init'] = {
+    image: IMAGES.mariadb,
+    entrypoint: ['bash', '/init/db-init.sh'],
+    environment: { MARIADB_ROOT_PASSWORD: ROOT_PASSWORD },
+    volumes: [`${GENERATED}:/init:ro`],
+    depends_on: { ...Object.fromEntries(regions.map((r) => [mariadbHost(r.id), healthy])), 'wan-init': completed },
+  }
+  services['kafka-init'] = {
+    image: IMAGES.kafka,
+    entrypoint: ['sh', '/init/kafka-init.sh'],
+    volumes: [`${GENERATED}:/init:ro`],
+    depends_on: Object.fromEntries(regions.map((r) => [kafkaHost(r.id), healthy])),
+  }
+  services.migrate = appService('tools', {
+    command: ['node', 'migrate.mjs', '--seed-demo'],
+    environment: { NODE_ENV: 'production', DB_MIGRATE_URL: toContainerAddresses(databaseUrls(writer, writer).migrate) },
+    depends_on: { 'db-init': completed },
+  })
+
+  // The native launches, service for service: the same processes, ports and environment.
+  const launches = fleetServices({ writer, dbUrls: (r) => databaseUrls(r, writer), logLevel: 'info' })
+  for (const launch of launches) {
+    const env = Object.fromEntries(Object.entries(launch.env).map(([k, v]) => [k, toContainerAddresses(v)]))
+    const region = env.POS_REGION as RegionId | undefined
+    const isGateway = launch.service === 'payment-gateway-sandbox'
+    if (isGateway) {
+      env.GATEWAY_LEDGER_PATH = GATEWAY_LEDGER
+      volumes['gateway-ledger'] = {}
+    }
+    const dependsOn: Record<string, unknown> = { [OTEL_HOST]: started }
+    if (region) {
+      Object.assign(dependsOn, { migrate: completed, [mariadbHost(region)]: healthy, 'kafka-init': completed, [kafkaHost(region)]: healthy })
+      if (region !== writer) Object.assign(dependsOn, { [TOXIPROXY_HOST]: healthy, 'wan-init': completed })
+    }
+    if (launch.service === 'payments-worker') dependsOn[GATEWAY_HOST] = healthy
+    services[launch.name] = appService(launch.service, {
+      command: SERVICE_COMMAND,
+      environment: { ...env, HOST: '0.0.0.0', NODE_ENV: 'production', OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_HTTP },
+      ports: [publish(launch.port)],
+      ...(isGateway ? { volumes: ['gateway-ledger:/var/lib/pos-fleet/gateway'] } : {}),
+      healthcheck: httpHealthcheck(launch.port, isGateway ? '/healthz' : '/readyz'),
+      depends_on: dependsOn,
+      restart: 'unless-stopped',
+    })
+  }
+
+  return { name: 'pos-fleet', services, volumes }
+}
+
+/** Host ports the demo publishes (all on 127.0.0.1), for the README and the tests. */
+export function publishedPorts(document: Record<string, unknown>): Array<{ service: string; port: number }> {
+  const services = document.services as Record<string, Service>
+  return Object.entries(services).flatMap(([service, s]) =>
+    ((s.ports as string[] | undefined) ?? []).map((p) => ({ service, port: Number(p.split(':')[1]) })),
+  )
+}

@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fleetServices } from '@pos-fleet/fleet/services'
+import { databaseUrls } from '@pos-fleet/fleet/infra/mariadb'
+import { oneWayDelayMs, regions, topology, wanLinks } from '@pos-fleet/topology'
+import { describe, expect, it } from 'vitest'
+import { composeFiles, parseYaml as parse } from '../../cdk8s/src/compose/files.js'
+import { publishedPorts } from '../../cdk8s/src/compose/generate.js'
+import { repoRoot } from '../../cdk8s/src/paths.js'
+import { composeSchemaErrors } from '../../cdk8s/src/validation/compose-schema.js'
+
+const composeText = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8')
+const compose = parse(composeText) as { services: Record<string, any>; volumes: Record<string, unknown> }
+const services = compose.services
+const native = fleetServices({ writer: topology.writer, dbUrls: (r) => databaseUrls(r, topology.writer), logLevel: 'info' })
+const readerRegions = regions.filter((r) => r.id !== topology.writer)
+
+/** `key=value` literals (no interpolation) in a native infra source file. */
+function literalSettings(file: string): Array<[string, string]> {
+  const source = readFileSync(join(repoRoot, 'packages/fleet/src/infra', file), 'utf8')
+  return [...source.matchAll(/^\s*'([a-z][\w.-]*)=([^'$]*)',?$/gm)].map((m) => [m[1] as string, m[2] as string])
+}
+
+describe('docker-compose.yml — generated, valid', () => {
+  it('is exactly what the generator writes from the topology (run `pnpm --filter @pos-fleet/cdk8s compose`)', () => {
+    for (const [path, content] of composeFiles()) expect(readFileSync(join(repoRoot, path), 'utf8'), path).toBe(content)
+  })
+
+  it('matches the compose-spec JSON schema', () => {
+    expect(composeSchemaErrors(compose)).toEqual([])
+  })
+
+  it('the schema check is live: it rejects an unknown service key and a bad depends_on condition', () => {
+    const broken = structuredClone(compose)
+    broken.services.jaeger.imagee = 'x'
+    broken.services.migrate.depends_on['db-init'].condition = 'service_ready'
+    expect(composeSchemaErrors(broken).length).toBeGreaterThanOrEqual(2)
+  })
+})
+
+describe('docker-compose.yml — the same fleet as the native runner', () => {
+  it('runs every native service process, and payments-worker only in the writer region', () => {
+    for (const launch of native) expect(services[launch.name], launch.name).toBeDefined()
+    const workers = Object.keys(services).filter((s) => s.startsWith('payments-worker'))
+    expect(workers).toEqual([`payments-worker-${topology.writer}`])
+    for (const r of regions) for (const s of ['storefront', 'inventory-delta', 'mariadb', 'kafka']) expect(services[`${s}-${r.id}`], `${s}-${r.id}`).toBeDefined()
+    for (const s of ['toxiproxy', 'wan-init', 'db-init', 'kafka-init', 'migrate', 'otel-collector', 'jaeger', 'payment-gateway-sandbox']) expect(services[s], s).toBeDefined()
+  })
+
+  it('gives each service the native environment, with loopback addresses replaced by containers', () => {
+    for (const launch of native) {
+      const env = services[launch.name].environment
+      for (const [key, value] of Object.entries(launch.env)) {
+        if (key === 'GATEWAY_LEDGER_PATH') continue
+        expect(env[key], `${launch.name} ${key}`).toBe(value.replace(/127\.0\.0\.1:(\d+)/g, (_m, port) => `${hostOf(Number(port))}:${port}`))
+      }
+      expect(env.HOST).toBe('0.0.0.0')
+      expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4318')
+    }
+  })
+
+  it('sends reader regions’ writes and replication through toxiproxy', () => {
+    for (const r of readerRegions) {
+      const env = services[`storefront-${r.id}`].environment
+      const link = wanLinks().find((l) => l.from === r.id && l.to === topology.writer)
+      expect(env.DB_WRITE_URL).toContain(`@toxiproxy:${link?.listenPort}/`)
+      expect(env.DB_READ_URL).toContain(`@mariadb-${r.id}:${r.ports.mariadb}/`)
+    }
+    const dbInit = readFileSync(join(repoRoot, 'deploy/compose/generated/db-init.sh'), 'utf8')
+    for (const r of readerRegions) expect(dbInit).toContain(`attach mariadb-${r.id} ${r.ports.mariadb} ${wanLinks().find((l) => l.from === r.id && l.to === topology.writer)?.listenPort}`)
+  })
+
+  it('creates every WAN link with its RTT/2 latency toxic in both directions', () => {
+    const script = readFileSync(join(repoRoot, 'deploy/compose/generated/wan-init.sh'), 'utf8')
+    const populate = JSON.parse(/post \/populate '(.*)'/.exec(script)?.[1] ?? '[]') as Array<{ name: string; listen: string; upstream: string }>
+    expect(populate.map((p) => p.name).sort()).toEqual(wanLinks().map((l) => l.name).sort())
+    for (const l of wanLinks()) {
+      expect(populate.find((p) => p.name === l.name)).toMatchObject({ listen: `0.0.0.0:${l.listenPort}`, upstream: `mariadb-${l.to}:${l.upstreamPort}` })
+      for (const stream of ['upstream', 'downstream']) expect(script).toContain(`toxic ${l.name} ${stream} ${oneWayDelayMs(l.from, l.to)}\n`)
+    }
+  })
+
+  it('configures MariaDB as the native my.cnf does: every literal setting, read_only on replicas only', () => {
+    const settings = literalSettings('mariadb.ts').filter(([k]) => k !== 'bind-address')
+    expect(settings.length).toBeGreaterThan(15)
+    for (const r of regions) {
+      const args = services[`mariadb-${r.id}`].command as string[]
+      for (const [k, v] of settings) {
+        if (k === 'read_only') expect(args.includes(`--${k}=${v}`), `${r.id} ${k}`).toBe(r.id !== topology.writer)
+        else expect(args, `${r.id} ${k}`).toContain(`--${k}=${v}`)
+      }
+      expect(args).toContain(`--port=${r.ports.mariadb}`)
+      expect(args).toContain(`--server_id=${r.index + 1}`)
+    }
+  })
+
+  it('configures Kafka 3.9 in KRaft mode as the native server.properties does: every literal setting', () => {
+    // log4j.* lines configure the native broker's logging, not the broker.
+    const settings = literalSettings('kafka.ts').filter(([k]) => !k.startsWith('log4j.'))
+    expect(settings.length).toBeGreaterThan(15)
+    for (const r of regions) {
+      const kafka = services[`kafka-${r.id}`]
+      expect(kafka.image).toMatch(/^apache\/kafka:3\.9\.\d+$/)
+      for (const [k, v] of settings) expect(kafka.environment[`KAFKA_${k.toUpperCase().replaceAll('.', '_')}`], `${r.id} ${k}`).toBe(v)
+      expect(kafka.environment.KAFKA_PROCESS_ROLES).toBe('broker,controller')
+      expect(kafka.environment.KAFKA_ADVERTISED_LISTENERS).toBe(`PLAINTEXT://kafka-${r.id}:${r.ports.kafka}`)
+    }
+  })
+
+  it('publishes on 127.0.0.1 exactly the topology’s service ports, the gateway, toxiproxy, MariaDB and Jaeger', () => {
+    const published = publishedPorts(compose).map((p) => p.port).sort((a, b) => a - b)
+    const expected = [
+      ...native.map((l) => l.port),
+      ...regions.map((r) => r.ports.mariadb),
+      topology.toxiproxy.apiPort,
+      16686,
+    ].sort((a, b) => a - b)
+    expect(published).toEqual(expected)
+    for (const s of Object.values(services)) for (const p of (s.ports ?? []) as string[]) expect(p).toMatch(/^127\.0\.0\.1:/)
+  })
+})
+
+describe('docker-compose.yml — start-up order, images, users', () => {
+  it('starts in order: every long-running dependency is awaited healthy, every init step to completion', () => {
+    for (const [name, s] of Object.entries(services)) {
+      for (const [dep, cond] of Object.entries((s.depends_on ?? {}) as Record<string, { condition: string }>)) {
+        expect(services[dep], `${name} -> ${dep}`).toBeDefined()
+        const expected = ['wan-init', 'db-init', 'kafka-init', 'migrate'].includes(dep)
+          ? 'service_completed_successfully'
+          : services[dep].healthcheck
+            ? 'service_healthy'
+            : 'service_started'
+        expect(cond.condition, `${name} -> ${dep}`).toBe(expected)
+      }
+    }
+    for (const launch of native) expect(services[launch.name].healthcheck, launch.name).toBeDefined()
+    for (const r of regions) expect(Object.keys(services[`storefront-${r.id}`].depends_on)).toEqual(expect.arrayContaining(['migrate', `mariadb-${r.id}`]))
+  })
+
+  it('pins every image to an exact version tag, never latest', () => {
+    for (const [name, s] of Object.entries(services)) expect(s.image, name).toMatch(/^[\w./-]+:(?!latest$)\d[\w.-]*$/)
+  })
+
+  it('runs our containers as the non-root user with a read-only root, no capabilities and resource limits', () => {
+    for (const [name, s] of Object.entries(services).filter(([, s]) => s.build)) {
+      expect(s.user, name).toBe('1000:1000')
+      expect(s.read_only, name).toBe(true)
+      expect(s.cap_drop, name).toEqual(['ALL'])
+      expect(s.deploy.resources.limits, name).toMatchObject({ cpus: expect.any(String), memory: expect.any(String) })
+      expect(s.deploy.resources.reservations, name).toMatchObject({ memory: expect.any(String) })
+    }
+  })
+
+  it('puts no plaintext credential in the file other than the native runner’s published local-demo accounts', () => {
+    const urls = [...composeText.matchAll(/mysql:\/\/([^:]+):([^@]+)@/g)].map((m) => m[2])
+    expect(urls.length).toBeGreaterThan(0)
+    for (const password of urls) expect(password).toMatch(/-local-demo$/)
+    expect(composeText).not.toMatch(/MARIADB_ROOT_PASSWORD: (?!\$\{POS_DB_ROOT_PASSWORD:-)/)
+  })
+})
+
+function hostOf(port: number): string {
+  for (const r of regions) {
+    if (port === r.ports.mariadb) return `mariadb-${r.id}`
+    if (port === r.ports.kafka) return `kafka-${r.id}`
+  }
+  if (wanLinks().some((l) => l.listenPort === port)) return 'toxiproxy'
+  if (port === topology.paymentGateway.port) return 'payment-gateway-sandbox'
+  throw new Error(`unexpected port ${port}`)
+}
