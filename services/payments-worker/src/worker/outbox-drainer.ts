@@ -120,7 +120,10 @@ export function createOutboxDrainer(o: DrainerOptions) {
         )
       }
       return rows.length
-    })
+      // READ COMMITTED: the locking scan takes record locks only. Under REPEATABLE READ its
+      // gap locks would block every new sale's outbox INSERT until the batch — gateway
+      // calls included — commits.
+    }, { isolationLevel: 'read committed' })
   }
 
   let running = false
