@@ -68,6 +68,18 @@ describe('a sale made in Frankfurt', () => {
     expect(['replica-after-wait', 'write-path']).toContain(read.body.readFrom)
   })
 
+  it('reads with a session token in the writer region straight from its primary, without waiting on replication', async () => {
+    const writer = fleet.writer
+    const made = await postSale(writer, cardSale(writer, 'tok_visa'))
+    expect(made.status).toBe(201)
+    const read = await call(`${storefront(writer)}/v1/sales/${made.body.saleId}`, {
+      apiKey: terminal(writer).apiKey,
+      headers: { 'x-session-token': made.body.sessionToken },
+    })
+    expect(read.status).toBe(200)
+    expect(read.body.readFrom).toBe('primary')
+  })
+
   it('settles declined and flaky cards with the gateway’s final answer', async () => {
     const declined = await postSale('ap-southeast-1', cardSale('ap-southeast-1', 'tok_chargeDeclined'))
     const flaky = await postSale('ap-southeast-1', cardSale('ap-southeast-1', 'tok_flaky'))

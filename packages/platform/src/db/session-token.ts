@@ -8,12 +8,18 @@ export function isSessionToken(value: string): boolean {
   return TOKEN_RE.test(value)
 }
 
-export type ReadSource = 'replica' | 'replica-after-wait' | 'write-path'
+export type ReadSource = 'replica' | 'replica-after-wait' | 'primary' | 'write-path'
 
 /**
  * Read-your-writes: with a session token, wait (bounded) for the local replica to
  * apply that GTID; if it does not in time, read from the write path instead. Without
  * a token, reads are local.
+ *
+ * In the writer region the local database is the primary. MASTER_GTID_WAIT there waits on
+ * gtid_slave_pos, which a primary never advances, so it would always time out (the load test
+ * caught this: every token read in the writer region took the full wait). A writable local
+ * database is the primary and already holds every committed GTID; replicas run read_only.
+ * MariaDB's IF() evaluates only the branch it picks, so the primary never calls the wait.
  */
 export async function readerFor(
   db: Database,
@@ -21,9 +27,13 @@ export async function readerFor(
   waitMs: number,
 ): Promise<{ reader: Db; source: ReadSource }> {
   if (!token) return { reader: db.read, source: 'replica' }
-  const [rows] = await db.readPool.query('SELECT MASTER_GTID_WAIT(?, ?) AS caughtUp', [token, waitMs / 1000])
-  const caughtUp = (rows as Array<{ caughtUp: number }>)[0]?.caughtUp === 0
-  return caughtUp ? { reader: db.read, source: 'replica-after-wait' } : { reader: db.write, source: 'write-path' }
+  const [rows] = await db.readPool.query(
+    'SELECT @@global.read_only AS replica, IF(@@global.read_only, MASTER_GTID_WAIT(?, ?), 0) AS caughtUp',
+    [token, waitMs / 1000],
+  )
+  const row = (rows as Array<{ replica: number; caughtUp: number | null }>)[0]
+  if (row?.replica === 0) return { reader: db.read, source: 'primary' }
+  return row?.caughtUp === 0 ? { reader: db.read, source: 'replica-after-wait' } : { reader: db.write, source: 'write-path' }
 }
 
 /** The writer's current position: a valid session token for anything already committed. */

@@ -51,7 +51,7 @@ export const Sale = Type.Object({
     declineCode: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   }),
   sessionToken: Type.Optional(Type.String({ description: 'writer GTID position; send as X-Session-Token to read your write' })),
-  readFrom: Type.Optional(Type.String({ description: 'replica | replica-after-wait | write-path' })),
+  readFrom: Type.Optional(Type.String({ description: 'replica | replica-after-wait | primary (writer region) | write-path' })),
 })
 
 export const Problem = ProblemSchema
