@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fleetServices } from '@pos-fleet/fleet/services'
 import { databaseUrls } from '@pos-fleet/fleet/infra/mariadb'
+import { mariadbServerSettings } from '@pos-fleet/fleet/infra/mariadb-settings'
 import { oneWayDelayMs, regions, topology, wanLinks } from '@pos-fleet/topology'
 import { describe, expect, it } from 'vitest'
 import { composeFiles, parseYaml as parse } from '../../cdk8s/src/compose/files.js'
@@ -80,17 +81,19 @@ describe('docker-compose.yml — the same fleet as the native runner', () => {
     }
   })
 
-  it('configures MariaDB as the native my.cnf does: every literal setting, read_only on replicas only', () => {
-    const settings = literalSettings('mariadb.ts').filter(([k]) => k !== 'bind-address')
-    expect(settings.length).toBeGreaterThan(15)
+  it('configures MariaDB with the native runner’s settings: every setting, a durable writer, read_only on replicas only', () => {
     for (const r of regions) {
       const args = services[`mariadb-${r.id}`].command as string[]
-      for (const [k, v] of settings) {
-        if (k === 'read_only') expect(args.includes(`--${k}=${v}`), `${r.id} ${k}`).toBe(r.id !== topology.writer)
-        else expect(args, `${r.id} ${k}`).toContain(`--${k}=${v}`)
-      }
+      const settings = mariadbServerSettings(r.id, topology.writer)
+      expect(settings.length).toBeGreaterThan(15)
+      for (const [k, v] of settings) expect(args, `${r.id} ${k}`).toContain(v === '' ? `--${k}` : `--${k}=${v}`)
+      expect(args).toContain('--bind-address=0.0.0.0')
       expect(args).toContain(`--port=${r.ports.mariadb}`)
       expect(args).toContain(`--server_id=${r.index + 1}`)
+      const writer = r.id === topology.writer
+      expect(args.includes('--read_only=1'), `${r.id} read_only`).toBe(!writer)
+      // The system of record flushes redo log and binlog at every commit.
+      if (writer) expect(args).toEqual(expect.arrayContaining(['--innodb_flush_log_at_trx_commit=1', '--sync_binlog=1']))
     }
   })
 

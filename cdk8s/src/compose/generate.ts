@@ -7,6 +7,7 @@
  * checks every literal setting there against this file).
  */
 import { databaseUrls } from '@pos-fleet/fleet/infra/mariadb'
+import { mariadbServerSettings } from '@pos-fleet/fleet/infra/mariadb-settings'
 import { fleetServices } from '@pos-fleet/fleet/services'
 import { type RegionId, type RegionSpec, regions, topology } from '@pos-fleet/topology'
 import { GATEWAY_HOST, OTEL_HOST, TOXIPROXY_HOST, kafkaHost, mariadbHost, toContainerAddresses } from './hosts.js'
@@ -21,33 +22,10 @@ const GATEWAY_LEDGER = '/var/lib/pos-fleet/gateway/ledger.jsonl'
 /** The demo root password of the compose MariaDB containers; override with POS_DB_ROOT_PASSWORD. */
 const ROOT_PASSWORD = '${POS_DB_ROOT_PASSWORD:-pos-root-local-demo}'
 
-/** MariaDB server settings, in the order of the native my.cnf (paths and loopback binding aside). */
+/** The native runner's MariaDB settings (one list for both runtimes), listening on the compose network. */
 export function mariadbArgs(r: RegionSpec, writer: RegionId): string[] {
-  const settings: Array<[string, string | number]> = [
-    ['port', r.ports.mariadb],
-    ['bind-address', '0.0.0.0'],
-    ['skip-name-resolve', ''],
-    ['server_id', r.index + 1],
-    ['log_bin', 'binlog'],
-    ['relay_log', 'relay-bin'],
-    ['binlog_format', 'ROW'],
-    ['log_slave_updates', 'ON'],
-    ['gtid_strict_mode', 'ON'],
-    ['gtid_domain_id', 0],
-    ['character-set-server', 'utf8mb4'],
-    ['collation-server', 'utf8mb4_unicode_ci'],
-    ['session_track_system_variables', 'autocommit,character_set_client,character_set_connection,character_set_results,time_zone,last_gtid'],
-    ['slave_net_timeout', 4],
-    ['innodb_buffer_pool_size', '64M'],
-    ['innodb_log_file_size', '32M'],
-    ['innodb_flush_log_at_trx_commit', 2],
-    ['sync_binlog', 0],
-    ['performance_schema', 'OFF'],
-    ['max_connections', 200],
-    ['table_open_cache', 400],
-  ]
-  if (r.id !== writer) settings.push(['read_only', 1])
-  return settings.map(([k, v]) => (v === '' ? `--${k}` : `--${k}=${v}`))
+  const [port, ...rest] = mariadbServerSettings(r.id, writer)
+  return [port!, ['bind-address', '0.0.0.0'] as [string, string], ...rest].map(([k, v]) => (v === '' ? `--${k}` : `--${k}=${v}`))
 }
 
 /** Broker settings of the native server.properties, as the apache/kafka image's KAFKA_* variables. */

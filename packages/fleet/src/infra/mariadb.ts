@@ -4,6 +4,7 @@ import mysql from 'mysql2/promise'
 import type { Connection, RowDataPacket } from 'mysql2/promise'
 import { region as regionSpec, topology, wanLink } from '@pos-fleet/topology'
 import type { RegionId } from '@pos-fleet/topology'
+import { COLLATION, mariadbServerSettings } from './mariadb-settings.js'
 import { regionPaths, requireExecutable } from './paths.js'
 import { messageOf, retryUntil, runCommand, startProcess, untilReady } from './processes.js'
 import type { RunningProcess } from './processes.js'
@@ -38,7 +39,6 @@ export interface ReplicationStatus {
 }
 
 const LOOPBACK = '127.0.0.1'
-const COLLATION = 'utf8mb4_unicode_ci'
 /** Longest unix socket path Linux accepts (sun_path is 108 bytes with the terminating NUL). */
 const MAX_SOCKET_PATH = 107
 const runningAsRoot = process.getuid?.() === 0
@@ -56,7 +56,6 @@ export function databaseUrls(region: RegionId, writer: RegionId = topology.write
 }
 
 function myCnf(region: RegionId, writer: RegionId): string {
-  const spec = regionSpec(region)
   const paths = regionPaths(region).mariadb
   const lines = [
     '[mariadbd]',
@@ -64,34 +63,9 @@ function myCnf(region: RegionId, writer: RegionId): string {
     `tmpdir=${paths.tmp}`,
     `socket=${paths.socket}`,
     `pid-file=${paths.pidFile}`,
-    `port=${spec.ports.mariadb}`,
     'bind-address=127.0.0.1',
-    'skip-name-resolve',
-    `server_id=${spec.index + 1}`,
-    'log_bin=binlog',
-    'relay_log=relay-bin',
-    'binlog_format=ROW',
-    'log_slave_updates=ON',
-    'gtid_strict_mode=ON',
-    'gtid_domain_id=0',
-    // A private defaults file skips Debian's charset settings, which would leave latin1.
-    'character-set-server=utf8mb4',
-    `collation-server=${COLLATION}`,
-    // Lets a write's OK packet carry its GTID, for read-your-writes against a replica.
-    'session_track_system_variables=autocommit,character_set_client,character_set_connection,character_set_results,time_zone,last_gtid',
-    // Notice a silently dead WAN link within seconds (the default is a minute).
-    'slave_net_timeout=4',
-    // Sized for three instances plus brokers on a 2-core laptop, not for throughput.
-    'innodb_buffer_pool_size=64M',
-    'innodb_log_file_size=32M',
-    'innodb_flush_log_at_trx_commit=2',
-    'sync_binlog=0',
-    'performance_schema=OFF',
-    'max_connections=200',
-    'table_open_cache=400',
+    ...mariadbServerSettings(region, writer).map(([k, v]) => (v === '' ? k : `${k}=${v}`)),
   ]
-  // Replicas refuse application writes (error 1290); promotion flips this at runtime only.
-  if (region !== writer) lines.push('read_only=1')
   return `${lines.join('\n')}\n`
 }
 
