@@ -58,7 +58,14 @@ export const DatabaseEnv = {
   DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 2_000 }),
   /** How long a read carrying a session token may wait for the local replica to catch up. */
   SESSION_WAIT_MS: Type.Integer({ minimum: 0, default: 1_000 }),
+  /** Connections to the local database (reads: sub-millisecond, so few go a long way). */
   DB_POOL_SIZE: Type.Integer({ minimum: 1, default: 10 }),
+  /**
+   * Connections to the write path. A remote commit holds one for a whole WAN round trip, so
+   * by Little's law a region's write rate is capped at pool size ÷ RTT: 10 connections held
+   * 235 ms each cap us-east-1 at ~42 sales/s, which the checkout sweep hit exactly.
+   */
+  DB_WRITE_POOL_SIZE: Type.Integer({ minimum: 1, default: 40 }),
 }
 
 export const KafkaEnv = {

@@ -47,6 +47,7 @@ export async function startRegionalService<S extends TObject>(
     writeTimeoutMs: config.DB_WRITE_TIMEOUT_MS,
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
     poolSize: config.DB_POOL_SIZE,
+    writePoolSize: config.DB_WRITE_POOL_SIZE,
   })
   const writePath = createWritePathBreaker()
   const heartbeat = startHeartbeat(db, config.POS_REGION, HEARTBEAT_INTERVAL_MS, writePath)

@@ -19,6 +19,7 @@ main(async () => {
     writeTimeoutMs: config.DB_WRITE_TIMEOUT_MS,
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
     poolSize: config.DB_POOL_SIZE,
+    writePoolSize: config.DB_WRITE_POOL_SIZE,
   })
   const drainerRef: { lastError: () => string | null } = { lastError: () => null }
   const app = buildApp({ config, db, drainer: drainerRef, logger: loggerOptions('payments-worker', config.POS_REGION, config.LOG_LEVEL) })
@@ -30,6 +31,7 @@ main(async () => {
     producer,
     topic: topology.kafka.topics.paymentEvents,
     batchSize: config.DRAIN_BATCH_SIZE,
+    concurrency: config.DRAIN_CONCURRENCY,
     log: app.log,
   })
   drainerRef.lastError = drainer.lastError

@@ -24,6 +24,8 @@ export interface DatabaseOptions {
   writeTimeoutMs: number
   connectTimeoutMs: number
   poolSize: number
+  /** Defaults to poolSize. */
+  writePoolSize?: number
 }
 
 function poolOptions(uri: string, o: DatabaseOptions): PoolOptions {
@@ -60,7 +62,11 @@ function withStatementTimeout(pool: Pool, timeoutMs: number): Pool {
 export function createDatabase(options: DatabaseOptions): Database {
   const readPool = mysql.createPool(poolOptions(options.readUrl, options))
   // One round trip per sale commits a whole transaction as a multi-statement batch.
-  const writePool = mysql.createPool({ ...poolOptions(options.writeUrl, options), multipleStatements: true })
+  const writePool = mysql.createPool({
+    ...poolOptions(options.writeUrl, options),
+    connectionLimit: options.writePoolSize ?? options.poolSize,
+    multipleStatements: true,
+  })
   return {
     read: drizzle({ client: readPool, schema, mode: 'default' }),
     write: drizzle({ client: withStatementTimeout(writePool, options.writeTimeoutMs), schema, mode: 'default' }),

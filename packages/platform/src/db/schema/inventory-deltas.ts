@@ -19,7 +19,10 @@ export const inventoryDeltas = mysqlTable(
     saleId: varchar('sale_id', { length: 36 }),
     createdAt: datetime('created_at', { fsp: 3, mode: 'string' }).notNull().default(sql`CURRENT_TIMESTAMP(3)`),
   },
-  (t) => [index('inventory_deltas_store_sku_idx').on(t.storeId, t.sku)],
+  // Covering (quantity included): a stock read sums an index range instead of looking up
+  // every delta's row by its random primary key (the load test measured 5.4 ms for 1,300
+  // deltas of one SKU before; the sum still grows with history, see README).
+  (t) => [index('inventory_deltas_store_sku_qty_idx').on(t.storeId, t.sku, t.quantity)],
 )
 
 export type InventoryDelta = InferSelectModel<typeof inventoryDeltas>
