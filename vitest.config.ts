@@ -33,6 +33,11 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
+      {
+        // The load-test report page opened from a file in headless Debian Chromium
+        // (scripts/bootstrap.sh installs it) through playwright-core.
+        test: { name: 'report', include: ['test/report/**/*.test.ts'], testTimeout: 60_000 },
+      },
     ],
   },
 })

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a fresh machine (Debian 12, as root or with sudo) to run the native fleet:
-# MariaDB, pnpm and the workspace dependencies, toxiproxy, helm and the Kafka broker jars.
+# MariaDB, pnpm and the workspace dependencies, toxiproxy, helm, the Kafka broker jars and
+# Chromium (for the load-test report's browser test).
 # Idempotent: each step checks for what it would install first, so a re-run takes seconds.
 #
 # POS_FLEET_CACHE overrides the build/download cache (default: <repo>/.cache).
@@ -158,6 +159,32 @@ step_mariadb() {
   outcome="installed ($(mariadb_version))"
 }
 
+# Debian's build, driven by playwright-core in test/report: a test tool's download of its own
+# browser does not work on these machines. --no-install-recommends keeps out upower, udev and a
+# notification daemon (services a headless browser does not need); fonts-liberation is the one
+# recommend worth having, so the report's screenshot has real glyphs.
+install_chromium_packages() {
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    chromium fonts-liberation
+}
+
+chromium_version() { dpkg-query -W -f='${Version}' chromium 2>/dev/null || echo 'not from apt'; }
+
+step_chromium() {
+  if [[ -x /usr/bin/chromium ]]; then
+    outcome="already present ($(chromium_version))"
+    return
+  fi
+  require_command apt-get "Chromium must come from apt (Debian/Ubuntu); install it at /usr/bin/chromium yourself elsewhere"
+  if ((${#as_root[@]} > 0)); then require_command sudo "run as root or install sudo"; fi
+  if ! apt-cache show chromium >/dev/null 2>&1; then quietly "${as_root[@]}" apt-get update -q; fi
+  if ! install_chromium_packages >>"$log" 2>&1; then
+    quietly "${as_root[@]}" apt-get update -q
+    quietly install_chromium_packages
+  fi
+  outcome="installed ($(chromium_version))"
+}
+
 step_pnpm() {
   local manager want
   manager=$(node -p 'require(process.argv[1]).packageManager ?? ""' "$repo/package.json")
@@ -239,6 +266,7 @@ main() {
   step toxiproxy step_toxiproxy
   step helm step_helm
   step kafka step_kafka
+  step chromium step_chromium
   echo "bootstrap: done in $(seconds_since "$start"); tools in $bin"
 }
 

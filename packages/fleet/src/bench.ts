@@ -1,50 +1,21 @@
 import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { Pool } from 'undici'
 import { type RegionId, REGION_IDS, rttMs } from '@pos-fleet/topology'
 import { endpointsFile, readEndpoints } from './endpoints.js'
+import { openLoop } from './loadtest/open-loop.js'
+import { createLatencyRecorder } from './loadtest/stats.js'
 
-export interface LatencySummary {
-  count: number
-  errors: number
-  p50: number
-  p90: number
-  p99: number
-  max: number
-}
-
-export function summarize(samples: number[], errors: number): LatencySummary {
-  const s = [...samples].sort((a, b) => a - b)
-  const at = (q: number) => (s.length === 0 ? Number.NaN : s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!)
-  return { count: s.length, errors, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: s[s.length - 1] ?? Number.NaN }
-}
-
-/**
- * Open loop: requests are sent on a fixed schedule whatever the server does, and each
- * latency is measured from its scheduled time, so a stall shows up in the figures
- * instead of silently lowering the load (no coordinated omission).
- */
-async function openLoop(rate: number, durationS: number, send: () => Promise<boolean>): Promise<LatencySummary> {
-  const total = Math.round(rate * durationS)
-  const intervalMs = 1000 / rate
-  const samples: number[] = []
+/** Catalog reads open-loop (latency from the scheduled send), through the load test's loop and HDR recorder. */
+async function openLoopReads(rate: number, durationS: number, send: () => Promise<boolean>) {
+  const latency = createLatencyRecorder()
   let errors = 0
-  const inFlight: Promise<void>[] = []
-  const start = performance.now()
-  for (let i = 0; i < total; i++) {
-    const scheduled = start + i * intervalMs
-    const wait = scheduled - performance.now()
-    if (wait > 1) await sleep(wait)
-    inFlight.push(
-      send().then(
-        (ok) => (ok ? samples.push(performance.now() - scheduled) : errors++, undefined),
-        () => (errors++, undefined),
-      ),
-    )
-  }
-  await Promise.all(inFlight)
-  return summarize(samples, errors)
+  await openLoop(rate, durationS * 1000, async (scheduledAt) => {
+    const ok = await send().catch(() => false)
+    if (ok) latency.record(performance.now() - scheduledAt)
+    else errors++
+  })
+  return { ...latency.summary(), errors }
 }
 
 const fmt = (n: number) => n.toFixed(2).padStart(8)
@@ -76,7 +47,7 @@ export async function runBench(args: string[], log: (line: string) => void): Pro
       return res.statusCode === 200
     }
     for (let i = 0; i < 50; i++) await send()
-    const s = await openLoop(rate, durationS, send)
+    const s = await openLoopReads(rate, durationS, send)
     log(`${region.padEnd(16)}${String(s.count).padStart(8)}${String(s.errors).padStart(8)}${fmt(s.p50)}${fmt(s.p90)}${fmt(s.p99)}${fmt(s.max)}`)
     await pool.close()
   }
@@ -86,8 +57,7 @@ export async function runBench(args: string[], log: (line: string) => void): Pro
   for (const region of REGION_IDS) {
     const terminal = endpoints.terminals.find((t) => t.region === region && t.merchantId === 'mer_harbour')!
     const pool = new Pool(endpoints.regions[region].storefront, { connections: 4 })
-    const samples: number[] = []
-    let errors = 0
+    const latency = createLatencyRecorder()
     for (let i = 0; i < writes; i++) {
       const started = performance.now()
       const res = await pool.request({
@@ -97,11 +67,10 @@ export async function runBench(args: string[], log: (line: string) => void): Pro
         body: JSON.stringify({ storeId: terminal.storeId, lines: [{ sku: 'ESP-DBL', quantity: 1 }], payment: { method: 'cash', amountMinor: 350 } }),
       })
       await res.body.dump()
-      if (res.statusCode === 201) samples.push(performance.now() - started)
-      else errors++
+      if (res.statusCode === 201) latency.record(performance.now() - started)
     }
     await pool.close()
-    const s = summarize(samples, errors)
+    const s = latency.summary()
     const floor = rttMs(region as RegionId, endpoints.writer) * endpoints.wanScale
     log(`${region.padEnd(16)}${String(s.count).padStart(8)}${fmt(s.p50)}${fmt(s.p99)}${fmt(floor).padStart(11)}${fmt(s.p50 - floor).padStart(9)}`)
   }

@@ -1,11 +1,18 @@
 import { parseArgs } from 'node:util'
 import { spawn } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { existsSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { RegionId } from '@pos-fleet/topology'
 import { parseDuration } from './drill/duration.js'
 import { formatReport, parseDrillRegion, runPartitionDrill } from './drill/partition-drill.js'
 import { endpointsFile, readEndpoints } from './endpoints.js'
+import { writeClaims } from './loadtest/claims.js'
+import { loadtestToReport } from './loadtest/command.js'
+import { summarizeReport } from './loadtest/summary.js'
+import { parseMix } from './loadtest/options.js'
+import { DEFAULT_MIX, type LoadtestOptions } from './loadtest/runner.js'
+import { sweepCheckout } from './loadtest/sweep.js'
 import { fleetDown, fleetStatus, fleetUp } from './fleet.js'
 import { repoRoot } from './infra/paths.js'
 
@@ -22,7 +29,17 @@ commands:
                                   cut a reader region's WAN links under load, heal, check that
                                   nothing was lost or doubled; exits 1 if an invariant fails
 
-  drill failover | loadtest       not built yet (tracked by open issues); they exit 2`
+  loadtest [--duration 60s] [--rate 50] [--mix browse=40,stock=20,checkout=25,lookup=10,restock=5]
+           [--warmup 10s|0] [--baseline 10s|0]
+           [--out DIR]            POS terminals in every region, open loop; writes
+                                  reports/<time>/report.json + report.html; exits 1 on problems
+  loadtest --sweep-checkout [--rates 10,20,30,40,60,80] [--step 20s]
+                                  highest checkout rate per region with p99 ≤ 100 ms above the RTT floor
+
+  claims --report DIR --sweep DIR copy a load-test run and a sweep to docs/loadtest/ and
+                                  regenerate the README's "Latency claims" table from them
+
+  drill failover                  not built yet (tracked by an open issue); it exits 2`
 
 function fail(message: string): never {
   process.stderr.write(`fleet: ${message}\n\n${USAGE}\n`)
@@ -101,6 +118,91 @@ async function drillPartition(args: string[]): Promise<void> {
   if (!report.ok) process.exitCode = 1
 }
 
+async function loadtest(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      duration: { type: 'string', default: '60s' },
+      rate: { type: 'string', default: '50' },
+      mix: { type: 'string' },
+      warmup: { type: 'string', default: '10s' },
+      baseline: { type: 'string', default: '10s' },
+      out: { type: 'string' },
+      'sweep-checkout': { type: 'boolean' },
+      rates: { type: 'string', default: '10,20,30,40,60,80' },
+      step: { type: 'string', default: '20s' },
+    },
+    strict: true,
+  })
+  if (!existsSync(endpointsFile)) fail('no fleet is running: start one with `pnpm fleet up --detach`')
+  if (values['sweep-checkout']) return checkoutSweep(values.rates!, values.step!, values.out)
+  let options: LoadtestOptions
+  try {
+    options = {
+      durationS: parseDuration('duration', values.duration!) / 1000,
+      ratePerRegion: positiveNumber('rate', values.rate, 50),
+      mix: values.mix ? parseMix(values.mix) : DEFAULT_MIX,
+      warmupS: /^0+s?$/.test(values.warmup!) ? 0 : parseDuration('warmup', values.warmup!) / 1000,
+      // 0 skips the side-by-side baseline phase (a sweep or a quick check does not need it).
+      baselineS: /^0+s?$/.test(values.baseline!) ? 0 : parseDuration('baseline', values.baseline!) / 1000,
+    }
+  } catch (err) {
+    fail((err as Error).message)
+  }
+  if (options.ratePerRegion <= 0) fail('--rate must be above zero')
+  const tty = process.stderr.isTTY
+  options.onProgress = (elapsed, total, done, errors) => {
+    const width = 30
+    const filled = Math.min(width, Math.round((elapsed / total) * width))
+    const line = `[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${Math.min(elapsed, total).toFixed(0)}/${total} s  ${done} requests  ${errors} errors`
+    if (tty) process.stderr.write(`\r${line}`)
+    else if (Math.round(elapsed) % 10 === 0) process.stderr.write(`${line}\n`)
+  }
+  const { report, dir } = await loadtestToReport(readEndpoints(endpointsFile), options, values.out)
+  if (tty) process.stderr.write('\n')
+  log(`\n${summarizeReport(report)}\n\nreport: ${dir}/report.html`)
+  if (report.problems.length > 0) process.exitCode = 1
+}
+
+async function checkoutSweep(ratesRaw: string, stepRaw: string, outRoot: string | undefined): Promise<void> {
+  const rates = ratesRaw.split(',').map((r) => Number(r))
+  if (rates.some((r) => !Number.isFinite(r) || r <= 0)) fail(`--rates must be positive numbers, comma-separated (got "${ratesRaw}")`)
+  let stepS = 10
+  try {
+    stepS = parseDuration('step', stepRaw) / 1000
+  } catch (err) {
+    fail((err as Error).message)
+  }
+  const budgetMs = 100
+  log(`checkout sweep: checkout-only load in every region at ${rates.join(', ')} /s, ${stepS} s each; sustained = p99 within ${budgetMs} ms above the RTT floor, no errors`)
+  const { steps, sustained } = await sweepCheckout(readEndpoints(endpointsFile), {
+    rates,
+    stepS,
+    budgetMs,
+    onStep: (step) =>
+      log(`  ${String(step.rate).padStart(5)}/s  ${Object.entries(step.regions).map(([r, v]) => `${r} +${v.overheadP99Ms.toFixed(1)} ms p99${v.errors ? ` ${v.errors} errors` : ''}`).join('   ')}`),
+  })
+  log(`highest sustained checkout rate per region: ${Object.entries(sustained).map(([r, v]) => `${r} ${v}/s`).join(', ')}`)
+  const dir = join(outRoot ?? join(repoRoot, 'reports'), `sweep-${new Date().toISOString().replace(/[:.]/g, '-')}`)
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'sweep.json'), `${JSON.stringify({ budgetMs, stepS, rates, steps, sustained }, null, 2)}\n`)
+  log(`steps: ${dir}/sweep.json`)
+}
+
+/** Publishes a run as the README's evidence: the table is generated from the copied files. */
+function claims(args: string[]): void {
+  const { values } = parseArgs({ args, options: { report: { type: 'string' }, sweep: { type: 'string' } }, strict: true })
+  if (!values.report || !values.sweep) fail('claims needs --report reports/<time> and --sweep reports/sweep-<time>')
+  const docs = join(repoRoot, 'docs/loadtest')
+  mkdirSync(docs, { recursive: true })
+  for (const [from, name] of [[join(values.report, 'report.json'), 'report.json'], [join(values.report, 'report.html'), 'report.html'], [join(values.sweep, 'sweep.json'), 'sweep.json']] as const) {
+    if (!existsSync(from)) fail(`no ${from}`)
+    copyFileSync(from, join(docs, name))
+  }
+  writeClaims(join(repoRoot, 'README.md'), join(docs, 'report.json'), join(docs, 'sweep.json'), { report: 'docs/loadtest/report.json', sweep: 'docs/loadtest/sweep.json' })
+  log('README.md "Latency claims" regenerated from docs/loadtest/')
+}
+
 function runTests(args: string[]): Promise<void> {
   return new Promise((resolve) => {
     const child = spawn('pnpm', ['test', ...args], { cwd: repoRoot, stdio: 'inherit' })
@@ -131,7 +233,9 @@ async function main(argv: string[]): Promise<void> {
       if (rest[0] === 'partition') return drillPartition(rest.slice(1))
       fail(`'${[command, ...rest].join(' ')}' is not built yet (tracked by an open issue)`)
     case 'loadtest':
-      fail(`'${[command, ...rest].join(' ')}' is not built yet (tracked by an open issue)`)
+      return loadtest(rest)
+    case 'claims':
+      return claims(rest)
     case undefined:
     case 'help':
     case '--help':

@@ -31,13 +31,14 @@ export function mariadbServerSettings(region: RegionId, writer: RegionId): Array
     ['innodb_log_file_size', '32M'],
     // The writer is the system of record: a sale it acknowledged must survive an OS crash or
     // power loss, so it flushes the redo log and the binlog at every commit (the load test
-    // measured the cost here at about +3 ms p50 per commit). A replica holds nothing the
+    // measured the cost here at 2–3 ms p50 per commit). A replica holds nothing the
     // writer does not: its GTID position lives in InnoDB with the data, so after a crash it
     // re-fetches the lost tail from the writer. Check a crashed replica before promoting it.
     ['innodb_flush_log_at_trx_commit', isWriter ? 1 : 2],
     ['sync_binlog', isWriter ? 1 : 0],
     ['performance_schema', 'OFF'],
-    ['max_connections', 200],
+    // Every regional service may open DB_WRITE_POOL_SIZE (40) write-path connections here.
+    ['max_connections', 400],
     ['table_open_cache', 400],
   ]
   // Replicas refuse application writes (error 1290); promotion flips this at runtime only.

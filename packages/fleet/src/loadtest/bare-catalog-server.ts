@@ -1,0 +1,34 @@
+/**
+ * The baseline: the same catalog read as storefront's GET /v1/catalog/items, served by a
+ * bare fastify + mysql2 handler — no auth, no platform layer, no telemetry — against the
+ * same replica. Run as its own process so it does not share the load generator's CPU.
+ * Prints {"port": N} once listening.
+ */
+import Fastify from 'fastify'
+import mysql from 'mysql2/promise'
+
+const url = process.env.DB_READ_URL
+const merchantId = process.env.MERCHANT_ID
+if (!url || !merchantId) {
+  process.stderr.write('bare-catalog-server: set DB_READ_URL and MERCHANT_ID\n')
+  process.exit(2)
+}
+const pool = mysql.createPool({ uri: url, connectionLimit: 10 })
+const app = Fastify({ logger: false })
+app.get('/v1/catalog/items', async () => {
+  const [rows] = await pool.query(
+    'SELECT sku, name, price_minor AS priceMinor, currency FROM catalog_items WHERE merchant_id = ? ORDER BY sku LIMIT 50',
+    [merchantId],
+  )
+  return { items: rows, nextCursor: null }
+})
+await app.listen({ host: '127.0.0.1', port: 0 })
+const address = app.server.address()
+process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`)
+const stop = async () => {
+  await app.close()
+  await pool.end()
+  process.exit(0)
+}
+process.once('SIGTERM', stop)
+process.once('SIGINT', stop)

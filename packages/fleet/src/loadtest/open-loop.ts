@@ -1,0 +1,25 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+
+/**
+ * Fires `send(scheduledAt)` at a fixed rate for `durationMs`, whatever the server does:
+ * a slow answer never delays the next send, so queueing shows up as latency measured
+ * from the scheduled time (no coordinated omission).
+ */
+export async function openLoop(
+  rate: number,
+  durationMs: number,
+  send: (scheduledAt: number) => Promise<void>,
+  /** The schedule's origin (performance.now() time), so several loops share one clock. */
+  start = performance.now(),
+): Promise<void> {
+  const intervalMs = 1000 / rate
+  const inflight: Promise<void>[] = []
+  for (let i = 0; ; i++) {
+    const due = start + i * intervalMs
+    if (due >= start + durationMs) break
+    const wait = due - performance.now()
+    if (wait > 1) await sleep(wait)
+    inflight.push(send(due).catch(() => undefined))
+  }
+  await Promise.all(inflight)
+}
