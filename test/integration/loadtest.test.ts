@@ -31,8 +31,9 @@ describe('fleet loadtest', () => {
       expect(rr.processes.map((p) => p.name)).toContain(`storefront-${region}`)
       if (rr.role === 'reader') expect(rr.replicationLagMs!.samples).toBeGreaterThan(0)
     }
-    expect(saved.baseline.bare.count).toBeGreaterThan(0)
-    expect(saved.baseline.platform.count).toBeGreaterThan(0)
+    expect(saved.baseline!.errors).toEqual({ bare: 0, platform: 0 })
+    expect(saved.baseline!.bare.count).toBeGreaterThan(0)
+    expect(saved.baseline!.platform.count).toBeGreaterThan(0)
     // The run's own report.html, as headless Chromium draws it from disk.
     const browser = await launchChromium()
     try {

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, describe, expect, it } from 'vitest'
-import { topology } from '@pos-fleet/topology'
 import { setRegionLinks } from '../../packages/fleet/src/infra/toxiproxy.js'
+import { paymentEventFor } from '../support/payment-events.js'
 import { call, cardSale, eventually, fleet, storefront, terminal, writerQuery } from '../support/fleet.js'
 
 const region = 'us-east-1' as const
@@ -37,24 +36,7 @@ describe('tracing across the store-and-forward queue', () => {
     expect(ctx.traceparent).toMatch(new RegExp(`^00-${traceId}-`))
 
     // payments-worker continued it from the outbox row into the event it published.
-    const kafka = new Kafka({ clientId: 'trace-test', brokers: [fleet.regions[fleet.writer].kafka], logLevel: logLevel.NOTHING })
-    const consumer = kafka.consumer({ groupId: `trace-test-${saleId}` })
-    await consumer.connect()
-    try {
-      await consumer.subscribe({ topic: topology.kafka.topics.paymentEvents, fromBeginning: true })
-      const header = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no payment event for the sale within 20 s')), 20_000)
-        void consumer.run({
-          eachMessage: async ({ message }) => {
-            if (message.key?.toString() !== saleId) return
-            clearTimeout(timer)
-            resolve(message.headers?.traceparent?.toString() ?? '')
-          },
-        })
-      })
-      expect(header).toMatch(new RegExp(`^00-${traceId}-`))
-    } finally {
-      await consumer.disconnect()
-    }
+    const event = await paymentEventFor(saleId)
+    expect(event.headers.traceparent?.toString()).toMatch(new RegExp(`^00-${traceId}-`))
   })
 })

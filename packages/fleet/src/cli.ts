@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { spawn } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import type { RegionId } from '@pos-fleet/topology'
 import { parseDuration } from './drill/duration.js'
 import { formatReport, parseDrillRegion, runPartitionDrill } from './drill/partition-drill.js'
@@ -118,6 +118,10 @@ async function drillPartition(args: string[]): Promise<void> {
   if (!report.ok) process.exitCode = 1
 }
 
+function requireFleet(): void {
+  if (!existsSync(endpointsFile)) fail('no fleet is running: start one with `pnpm fleet up --detach`')
+}
+
 async function loadtest(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -134,7 +138,7 @@ async function loadtest(args: string[]): Promise<void> {
     },
     strict: true,
   })
-  if (!existsSync(endpointsFile)) fail('no fleet is running: start one with `pnpm fleet up --detach`')
+  // Bad flags are reported before anything else, whether or not a fleet is running.
   if (values['sweep-checkout']) return checkoutSweep(values.rates!, values.step!, values.out)
   let options: LoadtestOptions
   try {
@@ -150,6 +154,7 @@ async function loadtest(args: string[]): Promise<void> {
     fail((err as Error).message)
   }
   if (options.ratePerRegion <= 0) fail('--rate must be above zero')
+  requireFleet()
   const tty = process.stderr.isTTY
   options.onProgress = (elapsed, total, done, errors) => {
     const width = 30
@@ -173,6 +178,7 @@ async function checkoutSweep(ratesRaw: string, stepRaw: string, outRoot: string 
   } catch (err) {
     fail((err as Error).message)
   }
+  requireFleet()
   const budgetMs = 100
   log(`checkout sweep: checkout-only load in every region at ${rates.join(', ')} /s, ${stepS} s each; sustained = p99 within ${budgetMs} ms above the RTT floor, no errors`)
   const { steps, sustained } = await sweepCheckout(readEndpoints(endpointsFile), {
@@ -194,11 +200,11 @@ function claims(args: string[]): void {
   const { values } = parseArgs({ args, options: { report: { type: 'string' }, sweep: { type: 'string' } }, strict: true })
   if (!values.report || !values.sweep) fail('claims needs --report reports/<time> and --sweep reports/sweep-<time>')
   const docs = join(repoRoot, 'docs/loadtest')
+  const files = [join(values.report, 'report.json'), join(values.report, 'report.html'), join(values.sweep, 'sweep.json')]
+  // All or nothing: a missing file must not leave docs/ half replaced.
+  for (const from of files) if (!existsSync(from)) fail(`no ${from}`)
   mkdirSync(docs, { recursive: true })
-  for (const [from, name] of [[join(values.report, 'report.json'), 'report.json'], [join(values.report, 'report.html'), 'report.html'], [join(values.sweep, 'sweep.json'), 'sweep.json']] as const) {
-    if (!existsSync(from)) fail(`no ${from}`)
-    copyFileSync(from, join(docs, name))
-  }
+  for (const from of files) copyFileSync(from, join(docs, basename(from)))
   writeClaims(join(repoRoot, 'README.md'), join(docs, 'report.json'), join(docs, 'sweep.json'), { report: 'docs/loadtest/report.json', sweep: 'docs/loadtest/sweep.json' })
   log('README.md "Latency claims" regenerated from docs/loadtest/')
 }

@@ -26,6 +26,7 @@ export function renderClaims(report: LoadtestReport, sweep: SweepResult, paths: 
   const readers = regions.filter(([, r]) => r.role === 'reader')
   const per = <T>(rows: Array<[RegionId, T]>, f: (r: T, id: RegionId) => string): string => rows.map(([id, r]) => `${id} ${f(r, id)}`).join('<br>')
   const b = report.baseline
+  if (!b) throw new Error('the report has no baseline: claims need a run with --baseline above 0')
   const run = `\`pnpm fleet loadtest --duration ${report.durationS}s --rate ${report.ratePerRegion}\``
   const sweepCmd = `\`pnpm fleet loadtest --sweep-checkout --rates ${sweep.rates.join(',')} --step ${sweep.stepS}s\``
   const rows = [

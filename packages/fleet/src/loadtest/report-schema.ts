@@ -68,14 +68,17 @@ export interface LoadtestReport {
   /**
    * The same catalog read served side by side by a bare fastify + mysql2 handler
    * (no platform layer) against the same replica, to express platform overhead as a ratio.
+   * Null when the run skipped it (--baseline 0).
    */
   baseline: {
     region: RegionId
     bare: LatencySummaryMs
     platform: LatencySummaryMs
+    /** Non-200 answers and transport failures of each handler. */
+    errors: { bare: number; platform: number }
     ratioP50: number
     ratioP99: number
-  }
+  } | null
   /**
    * Processes that belong to no region (toxiproxy, the sandbox payment gateway) and the load
    * generator itself: on a small machine they compete with the fleet for the same cores.

@@ -246,7 +246,7 @@ export async function runLoadtest(endpoints: Endpoints, o: LoadtestOptions): Pro
     },
   ]
 
-  const baseline = o.baselineS > 0 ? await measureBaseline(endpoints, o.baselineS) : emptyBaseline(endpoints)
+  const baseline = o.baselineS > 0 ? await measureBaseline(endpoints, o.baselineS) : null
 
   const regions = {} as Record<RegionId, RegionReport>
   for (const s of regionState) {
@@ -308,17 +308,14 @@ export function findProblems(r: LoadtestReport): string[] {
     }
     if (rr.role === 'reader' && (!rr.replicationLagMs || rr.replicationLagMs.samples === 0)) problems.push(`${region}: no replication lag samples`)
   }
-  if (r.baseline.bare.count === 0 && r.baseline.platform.count > 0) problems.push('baseline: the bare handler answered nothing')
+  const b = r.baseline
+  if (b && (b.errors.bare > 0 || b.errors.platform > 0)) problems.push(`baseline: ${b.errors.bare} bare and ${b.errors.platform} platform requests failed`)
+  if (b && (b.bare.count === 0 || b.platform.count === 0)) problems.push('baseline: a handler answered nothing')
 
   return problems
 }
 
-function emptyBaseline(endpoints: Endpoints): LoadtestReport['baseline'] {
-  const empty = createLatencyRecorder().summary()
-  return { region: REGION_IDS.find((r) => r !== endpoints.writer)!, bare: empty, platform: empty, ratioP50: 0, ratioP99: 0 }
-}
-
-async function measureBaseline(endpoints: Endpoints, seconds: number): Promise<LoadtestReport['baseline']> {
+async function measureBaseline(endpoints: Endpoints, seconds: number): Promise<NonNullable<LoadtestReport['baseline']>> {
   const region = REGION_IDS.find((r) => r !== endpoints.writer)!
   const terminal = endpoints.terminals.find((t) => t.region === region)!
   const child = spawn(process.execPath, ['--import', 'tsx', new URL('./bare-catalog-server.ts', import.meta.url).pathname], {
@@ -334,19 +331,25 @@ async function measureBaseline(endpoints: Endpoints, seconds: number): Promise<L
     const bare = new Pool(`http://127.0.0.1:${port}`, { connections: 16 })
     const platform = new Pool(endpoints.regions[region].storefront, { connections: 16 })
     const rec = { bare: createLatencyRecorder(), platform: createLatencyRecorder() }
-    const hit = async (pool: Pool, r: LatencyRecorder, at: number, headers: Record<string, string>) => {
-      const res = await pool.request({ path: '/v1/catalog/items?limit=50', method: 'GET', headers })
-      await res.body.dump()
-      if (res.statusCode === 200) r.record(performance.now() - at)
+    const errors = { bare: 0, platform: 0 }
+    const hit = async (which: 'bare' | 'platform', pool: Pool, at: number, headers: Record<string, string>) => {
+      try {
+        const res = await pool.request({ path: '/v1/catalog/items?limit=50', method: 'GET', headers })
+        await res.body.dump()
+        if (res.statusCode === 200) rec[which].record(performance.now() - at)
+        else errors[which]++
+      } catch {
+        errors[which]++
+      }
     }
     // Side by side: both at the same rate at the same time, so machine noise hits both.
     await openLoop(200, seconds * 1000, async (at) => {
-      await Promise.all([hit(bare, rec.bare, at, {}), hit(platform, rec.platform, at, { authorization: `Bearer ${terminal.apiKey}` })])
+      await Promise.all([hit('bare', bare, at, {}), hit('platform', platform, at, { authorization: `Bearer ${terminal.apiKey}` })])
     })
     await Promise.all([bare.close(), platform.close()])
     const b = rec.bare.summary()
     const p = rec.platform.summary()
-    return { region, bare: b, platform: p, ratioP50: b.p50 > 0 ? p.p50 / b.p50 : 0, ratioP99: b.p99 > 0 ? p.p99 / b.p99 : 0 }
+    return { region, bare: b, platform: p, errors, ratioP50: b.p50 > 0 ? p.p50 / b.p50 : 0, ratioP99: b.p99 > 0 ? p.p99 / b.p99 : 0 }
   } finally {
     child.kill('SIGTERM')
   }

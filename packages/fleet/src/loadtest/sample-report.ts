@@ -125,6 +125,7 @@ export function sampleReport(): LoadtestReport {
       region: 'eu-central-1',
       bare,
       platform,
+      errors: { bare: 0, platform: 0 },
       ratioP50: round(platform.p50 / bare.p50, 2),
       ratioP99: round(platform.p99 / bare.p99, 2),
     },

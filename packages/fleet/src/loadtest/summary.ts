@@ -18,7 +18,8 @@ export function summarizeReport(r: LoadtestReport): string {
     lines.push(`  ${region.padEnd(16)} floor ${String(rr.rttFloorMs).padStart(4)} ms  overhead p50 ${f(rr.remoteWriteOverheadMs.p50)} p99 ${f(rr.remoteWriteOverheadMs.p99)} ms  ${lag}  store-and-forward ${(rr.storeAndForwardShare * 100).toFixed(1)} %`)
   }
   const b = r.baseline
-  lines.push('', `baseline (${b.region}, side by side): bare p50 ${f(b.bare.p50)} p99 ${f(b.bare.p99)} ms; platform p50 ${f(b.platform.p50)} p99 ${f(b.platform.p99)} ms; ratio p50 ${f(b.ratioP50)} p99 ${f(b.ratioP99)}`)
+  if (!b) lines.push('', 'baseline: skipped (--baseline 0)')
+  else lines.push('', `baseline (${b.region}, side by side): bare p50 ${f(b.bare.p50)} p99 ${f(b.bare.p99)} ms; platform p50 ${f(b.platform.p50)} p99 ${f(b.platform.p99)} ms; ratio p50 ${f(b.ratioP50)} p99 ${f(b.ratioP99)}`)
   const all = [...Object.values(r.regions).flatMap((rr) => rr.processes), ...r.sharedProcesses]
   const cpu = all.reduce((sum, p) => sum + p.cpuSeconds, 0)
   const budget = r.machine.cpus * r.durationS
