@@ -1,5 +1,6 @@
 import { drizzle, type MySql2Database } from 'drizzle-orm/mysql2'
-import mysql, { type Pool, type PoolOptions } from 'mysql2/promise'
+import mysql, { type Pool, type PoolConnection, type PoolOptions } from 'mysql2/promise'
+import { boundedPool, withConnection } from './bounded-pool.js'
 import * as schema from './schema/index.js'
 
 export type Db = MySql2Database<typeof schema>
@@ -12,9 +13,15 @@ export interface Database {
   readonly read: Db
   readonly write: Db
   readonly readPool: Pool
+  /** The write pool with every call bounded by writeTimeoutMs (see bounded-pool.ts). */
   readonly writePool: Pool
-  /** Bound on every write-path statement, in ms. */
+  /**
+   * Bound on every write-path call, in ms: waiting for a connection, connecting and the
+   * statement together. Past it the connection is killed and the call fails as unavailable.
+   */
   readonly writeTimeoutMs: number
+  /** Several statements on one write-path connection, all under one writeTimeoutMs deadline. */
+  withWriteConnection<T>(what: string, work: (conn: PoolConnection) => Promise<T>): Promise<T>
   close(): Promise<void>
 }
 
@@ -41,40 +48,24 @@ function poolOptions(uri: string, o: DatabaseOptions): PoolOptions {
   }
 }
 
-/**
- * mysql2 enforces a per-query `timeout` (and destroys the connection when it fires),
- * but drizzle has no way to pass one. Injecting it at the pool means every write-path
- * statement is bounded, so a silently dead WAN link surfaces as an error, not a hang.
- */
-function withStatementTimeout(pool: Pool, timeoutMs: number): Pool {
-  const bound = (fn: (...args: unknown[]) => unknown) =>
-    (first: unknown, ...rest: unknown[]) =>
-      fn(typeof first === 'string' ? { sql: first, timeout: timeoutMs } : { timeout: timeoutMs, ...(first as object) }, ...rest)
-  return new Proxy(pool, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver)
-      if (prop === 'query' || prop === 'execute') return bound((value as (...a: unknown[]) => unknown).bind(target))
-      return typeof value === 'function' ? value.bind(target) : value
-    },
-  })
-}
-
 export function createDatabase(options: DatabaseOptions): Database {
   const readPool = mysql.createPool(poolOptions(options.readUrl, options))
   // One round trip per sale commits a whole transaction as a multi-statement batch.
-  const writePool = mysql.createPool({
+  const rawWritePool = mysql.createPool({
     ...poolOptions(options.writeUrl, options),
     connectionLimit: options.writePoolSize ?? options.poolSize,
     multipleStatements: true,
   })
+  const writePool = boundedPool(rawWritePool, options.writeTimeoutMs)
   return {
     read: drizzle({ client: readPool, schema, mode: 'default' }),
-    write: drizzle({ client: withStatementTimeout(writePool, options.writeTimeoutMs), schema, mode: 'default' }),
+    write: drizzle({ client: writePool, schema, mode: 'default' }),
     readPool,
     writePool,
     writeTimeoutMs: options.writeTimeoutMs,
+    withWriteConnection: (what, work) => withConnection(rawWritePool, options.writeTimeoutMs, what, work),
     async close() {
-      await Promise.allSettled([readPool.end(), writePool.end()])
+      await Promise.allSettled([readPool.end(), rawWritePool.end()])
     },
   }
 }

@@ -15,6 +15,8 @@ const UNAVAILABLE_CODES = new Set([
   'PROTOCOL_CONNECTION_LOST',
   'PROTOCOL_SEQUENCE_TIMEOUT',
   'POOL_CLOSED',
+  // bounded-pool.ts: no answer within DB_WRITE_TIMEOUT_MS.
+  'WRITE_PATH_DEADLINE',
 ])
 
 /** errno 1290: the server runs with --read-only (a demoted or not-yet-promoted primary). */

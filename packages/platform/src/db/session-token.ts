@@ -38,6 +38,6 @@ export async function readerFor(
 
 /** The writer's current position: a valid session token for anything already committed. */
 export async function writerPosition(db: Database): Promise<string> {
-  const [rows] = await db.writePool.query({ sql: 'SELECT @@gtid_binlog_pos AS pos', timeout: db.writeTimeoutMs })
+  const [rows] = await db.writePool.query('SELECT @@gtid_binlog_pos AS pos')
   return (rows as Array<{ pos: string }>)[0]?.pos ?? ''
 }

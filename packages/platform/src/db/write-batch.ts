@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise'
 import type { Database } from './client.js'
+import { isWritePathUnavailable } from './errors.js'
 
 interface Renderable {
   toSQL(): { sql: string; params: unknown[] }
@@ -25,24 +26,19 @@ export async function commitInOneRoundTrip(db: Database, statements: Renderable[
     return mysql.format(sql, params as Parameters<typeof mysql.format>[1])
   })
   const text = ['START TRANSACTION', ...body, 'COMMIT', 'SELECT @@last_gtid AS gtid'].join(';\n')
-  const conn = await db.writePool.getConnection()
-  try {
-    const [results] = await conn.query({ sql: text, timeout: db.writeTimeoutMs })
-    const sets = results as unknown as unknown[]
-    const last = sets[sets.length - 1] as Array<{ gtid: string }>
-    conn.release()
-    return { gtid: last[0]?.gtid ?? '' }
-  } catch (err) {
-    // A statement error stops the batch with the transaction still open: roll it back
-    // and keep the connection. A fatal error (timeout, link cut) kills the connection,
-    // and the server rolls back on disconnect.
-    if ((err as { fatal?: boolean }).fatal) conn.destroy()
-    else {
-      await conn.query({ sql: 'ROLLBACK', timeout: db.writeTimeoutMs }).then(
-        () => conn.release(),
-        () => conn.destroy(),
-      )
+  return db.withWriteConnection('committing a batch', async (conn) => {
+    try {
+      const [results] = await conn.query(text)
+      const sets = results as unknown as unknown[]
+      const last = sets[sets.length - 1] as Array<{ gtid: string }>
+      return { gtid: last[0]?.gtid ?? '' }
+    } catch (err) {
+      // A statement error stops the batch with the transaction still open: roll it back
+      // (within the same deadline) before the connection goes back to the pool, or drop the
+      // connection if that fails. An unavailable error has killed the connection already;
+      // the server rolls back on disconnect.
+      if (!isWritePathUnavailable(err)) await conn.query('ROLLBACK').catch(() => conn.destroy())
+      throw err
     }
-    throw err
-  }
+  })
 }
