@@ -4,8 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import type { RegionId } from '@pos-fleet/topology'
+import type { BrokenInvariant } from './drill/partition-drill.js'
+import type { FaultMode } from './infra/toxiproxy.js'
 import { parseDuration } from './drill/duration.js'
-import { formatReport, parseDrillRegion, runPartitionDrill } from './drill/partition-drill.js'
+import { formatReport, parseBrokenInvariant, parseDrillMode, parseDrillRegion, runPartitionDrill } from './drill/partition-drill.js'
 import { endpointsFile, readEndpoints } from './endpoints.js'
 import { writeClaims } from './loadtest/claims.js'
 import { loadtestToReport } from './loadtest/command.js'
@@ -25,9 +27,11 @@ commands:
   status [--json]                 each region's role, readiness, write path and replication lag
   test                            run the whole test suite (it starts its own fleet)
   bench [--duration S] [--rate N] catalog-read and remote-write latency against the running fleet
-  drill partition --region R [--for 30s] [--rate 4] [--json]
-                                  cut a reader region's WAN links under load, heal, check that
-                                  nothing was lost or doubled; exits 1 if an invariant fails
+  drill partition --region R [--mode blackhole|refuse|slow|flap] [--for 30s] [--rate 4] [--json]
+                                  fail a reader region's WAN links under load (default: drop every
+                                  packet), heal, check that nothing was lost or doubled and that
+                                  every answer came within the write timeout + margin; exits 1 if
+                                  an invariant fails (POS_DRILL_INJECT=double-sale breaks one)
 
   loadtest [--duration 60s] [--rate 50] [--mix browse=40,stock=20,checkout=25,lookup=10,restock=5]
            [--warmup 10s|0] [--baseline 10s|0]
@@ -98,22 +102,32 @@ async function status(args: string[]): Promise<void> {
 async function drillPartition(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { region: { type: 'string' }, for: { type: 'string', default: '30s' }, rate: { type: 'string', default: '4' }, json: { type: 'boolean' } },
+    options: {
+      region: { type: 'string' },
+      mode: { type: 'string' },
+      for: { type: 'string', default: '30s' },
+      rate: { type: 'string', default: '4' },
+      json: { type: 'boolean' },
+    },
     strict: true,
   })
   if (!existsSync(endpointsFile)) fail('no fleet is running: start one with `pnpm fleet up --detach`')
   const endpoints = readEndpoints(endpointsFile)
   let region: RegionId
   let partitionMs: number
+  let mode: FaultMode
+  let inject: BrokenInvariant | undefined
   try {
     region = parseDrillRegion(values.region, endpoints.writer)
+    mode = parseDrillMode(values.mode)
     partitionMs = parseDuration('for', values.for!)
+    inject = parseBrokenInvariant(process.env.POS_DRILL_INJECT)
   } catch (err) {
     fail((err as Error).message)
   }
   const rate = positiveNumber('rate', values.rate, 4)
   if (rate === 0) fail('--rate must be above zero')
-  const report = await runPartitionDrill(endpoints, { region, partitionMs, rate, convergeTimeoutMs: 90_000, log })
+  const report = await runPartitionDrill(endpoints, { region, mode, partitionMs, rate, convergeTimeoutMs: 90_000, log, ...(inject ? { inject } : {}) })
   log(values.json ? JSON.stringify(report, null, 2) : `\n${formatReport(report)}`)
   if (!report.ok) process.exitCode = 1
 }

@@ -48,13 +48,21 @@ export const BaseEnv = {
 
 export const MysqlUrl = Type.String({ pattern: '^mysql://', description: 'mysql://user:password@host:port/database' })
 
+/** The default bound on a write-path call; the drill checks answers against it (see deadline.ts). */
+export const DEFAULT_DB_WRITE_TIMEOUT_MS = 2_000
+
 export const DatabaseEnv = {
   /** The local replica (on PolarDB: the local cluster endpoint). */
   DB_READ_URL: MysqlUrl,
   /** The global write path (locally: the writer primary, through the WAN link from readers). */
   DB_WRITE_URL: MysqlUrl,
-  /** Bound on any single write-path statement; past it the write path counts as down. */
-  DB_WRITE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 2_000 }),
+  /**
+   * Bound on any write-path call — waiting for a pooled connection, connecting and the
+   * statement together; past it the connection is killed and the write path counts as down.
+   * It also bounds the breaker's probe (the heartbeat), so a blackholed link opens the breaker.
+   */
+  DB_WRITE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: DEFAULT_DB_WRITE_TIMEOUT_MS }),
+  /** mysql2's connect + handshake bound; a connect that outlives a call's deadline may still serve the next call. */
   DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 2_000 }),
   /** How long a read carrying a session token may wait for the local replica to catch up. */
   SESSION_WAIT_MS: Type.Integer({ minimum: 0, default: 1_000 }),

@@ -1,14 +1,30 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import mysql from 'mysql2/promise'
+import { DEFAULT_DB_WRITE_TIMEOUT_MS } from '@pos-fleet/platform/config'
+import { answerBoundMs } from '@pos-fleet/platform/deadline'
 import { type RegionId, REGION_IDS, isRegionId } from '@pos-fleet/topology'
 import type { Endpoints } from '../endpoints.js'
 import { databaseUrls } from '../infra/mariadb.js'
-import { setRegionLinks } from '../infra/toxiproxy.js'
+import { type FaultMode, type FaultOptions, FAULT_MODES, injectFault, isFaultMode } from '../infra/toxiproxy.js'
+
+/**
+ * A deliberately broken invariant, to prove the drill fails when one breaks:
+ * `double-sale` sends one sale twice under two Idempotency-Keys (a terminal that lost its
+ * key), so the writer holds two sales for the one the customer made.
+ */
+export const BROKEN_INVARIANTS = ['double-sale'] as const
+export type BrokenInvariant = (typeof BROKEN_INVARIANTS)[number]
 
 export interface DrillOptions {
   region: RegionId
   partitionMs: number
+  /** How the links fail. @default 'blackhole' */
+  mode?: FaultMode
+  faultOptions?: FaultOptions
+  /** Longest acceptable answer to a sale or restock. @default DB_WRITE_TIMEOUT_MS + ANSWER_MARGIN_MS */
+  answerBoundMs?: number
+  inject?: BrokenInvariant
   /** Sales per second per terminal (each region has one terminal per merchant). */
   rate: number
   convergeTimeoutMs: number
@@ -16,6 +32,8 @@ export interface DrillOptions {
 }
 
 interface Accepted {
+  /** The customer's sale this answer belongs to: one per sale made, whatever the retries. */
+  intent: number
   region: RegionId
   merchantId: string
   storeId: string
@@ -45,8 +63,16 @@ export interface RegionReport {
   restocksOffline: number
 }
 
+export interface SlowestAnswer {
+  ms: number
+  kind: 'sale' | 'restock'
+  /** HTTP status, or null when no answer came before the client gave up. */
+  status: number | null
+}
+
 export interface DrillReport {
   region: RegionId
+  mode: FaultMode
   partitionMs: number
   perRegion: Record<RegionId, RegionReport>
   accepted: number
@@ -59,6 +85,11 @@ export interface DrillReport {
   stockMismatches: string[]
   oversold: Array<{ storeId: string; sku: string; onHand: number }>
   convergeMs: number | null
+  /** The slowest answer any terminal or manager waited for during the drill. */
+  slowestAnswer: SlowestAnswer
+  answerBoundMs: number
+  withinAnswerBound: boolean
+  inject: BrokenInvariant | null
   ok: boolean
 }
 
@@ -82,10 +113,13 @@ async function http(url: string, init: { apiKey: string; body?: unknown; headers
       ...(init.headers ?? {}),
     },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    signal: AbortSignal.timeout(10_000),
+    signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
   })
   return { status: res.status, body: (await res.json()) as any }
 }
+
+/** A terminal gives up on an answer after this and retries with the same Idempotency-Key. */
+const CLIENT_TIMEOUT_MS = 10_000
 
 /**
  * Cuts one region's WAN links while every region's terminals keep selling and its
@@ -98,8 +132,30 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
   const perRegion = Object.fromEntries(
     REGION_IDS.map((r) => [r, { salesOnline: 0, salesOffline: 0, refused: 0, restocksOnline: 0, restocksOffline: 0 }]),
   ) as Record<RegionId, RegionReport>
+  const mode = o.mode ?? 'blackhole'
+  const bound = o.answerBoundMs ?? answerBoundMs(DEFAULT_DB_WRITE_TIMEOUT_MS)
+  // Every key of this run starts so: the writer's rows of this run are found by it.
+  const keyPrefix = `drill-${randomUUID()}-`
   const accepted: Accepted[] = []
   const restocks: Restock[] = []
+  /** Sales sent that were never accepted still count: the writer may have committed them. */
+  const sentKeys = new Map<string, number>()
+  /** Stock effect of sales sent beyond their intent (the double-sale injection). */
+  const extraLines: Array<{ storeId: string; sku: string; quantity: number }> = []
+  let intents = 0
+  let slowest: SlowestAnswer = { ms: 0, kind: 'sale', status: 0 }
+  async function timed<T extends { status: number }>(kind: SlowestAnswer['kind'], request: () => Promise<T>): Promise<T> {
+    const started = performance.now()
+    let status: number | null = null
+    try {
+      const r = await request()
+      status = r.status
+      return r
+    } finally {
+      const ms = Math.round(performance.now() - started)
+      if (ms > slowest.ms) slowest = { ms, kind, status }
+    }
+  }
   const stores = endpoints.terminals.map((t) => ({ ...t, manager: endpoints.inventoryManagers.find((m) => m.merchantId === t.merchantId)! }))
 
   // Baseline stock, read where it is authoritative: the writer region.
@@ -111,7 +167,7 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
     }
   }
 
-  async function sell(s: (typeof stores)[number], n: number): Promise<void> {
+  async function sell(s: (typeof stores)[number], n: number, intent = intents++): Promise<Accepted | undefined> {
     const item = SKUS[s.merchantId]![n % 2]!
     const quantity = 1 + (n % 2)
     const method: 'card' | 'cash' = n % 3 === 0 ? 'cash' : 'card'
@@ -120,13 +176,17 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
       lines: [{ sku: item.sku, quantity }],
       payment: { method, ...(method === 'card' ? { token: 'tok_visa' } : {}), amountMinor: item.price * quantity },
     }
-    const key = `drill-${randomUUID()}`
+    const key = `${keyPrefix}${randomUUID()}`
+    sentKeys.set(key, intent)
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        const r = await http(`${endpoints.regions[s.region].storefront}/v1/sales`, { apiKey: s.apiKey, body, headers: { 'idempotency-key': key } })
+        const r = await timed('sale', () =>
+          http(`${endpoints.regions[s.region].storefront}/v1/sales`, { apiKey: s.apiKey, body, headers: { 'idempotency-key': key } }),
+        )
         if (r.status === 201 || r.status === 202) {
           perRegion[s.region][r.status === 201 ? 'salesOnline' : 'salesOffline']++
-          accepted.push({
+          const entry: Accepted = {
+            intent,
             region: s.region,
             merchantId: s.merchantId,
             storeId: s.storeId,
@@ -136,14 +196,18 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
             method,
             paymentId: r.body.payment.paymentId,
             lines: body.lines,
-          })
-        } else perRegion[s.region].refused++
-        return
+          }
+          accepted.push(entry)
+          return entry
+        }
+        perRegion[s.region].refused++
+        return undefined
       } catch {
         await sleep(200)
       }
     }
     perRegion[s.region].refused++
+    return undefined
   }
 
   async function restock(s: (typeof stores)[number], n: number): Promise<void> {
@@ -152,7 +216,7 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
     const body = { deltaId, storeId: s.storeId, sku: item.sku, quantity: 5, reason: 'restock' }
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        const r = await http(`${endpoints.regions[s.region].inventoryDelta}/v1/inventory/deltas`, { apiKey: s.manager.apiKey, body })
+        const r = await timed('restock', () => http(`${endpoints.regions[s.region].inventoryDelta}/v1/inventory/deltas`, { apiKey: s.manager.apiKey, body }))
         if (r.status === 201 || r.status === 200 || r.status === 202) {
           const mode = r.status === 202 ? 'offline' : 'online'
           perRegion[s.region][mode === 'online' ? 'restocksOnline' : 'restocksOffline']++
@@ -163,6 +227,20 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
         await sleep(200)
       }
     }
+  }
+
+  /** Runs during the warm-up, before the fault, so its effect does not depend on the mode. */
+  async function injectBrokenInvariant(inject: BrokenInvariant | undefined, s: (typeof stores)[number]): Promise<void> {
+    if (!inject) return
+    await sleep(warmupMs / 2)
+    // One cash sale (n = 0) twice, booked as one. Its stock effect is booked, so only the
+    // duplicate check can catch it.
+    const intent = intents++
+    await sell(s, 0, intent)
+    const second = await sell(s, 0, intent)
+    if (!second) return
+    accepted.splice(accepted.indexOf(second), 1)
+    for (const l of second.lines) extraLines.push({ storeId: second.storeId, sku: l.sku, quantity: l.quantity })
   }
 
   const warmupMs = 2_000
@@ -177,45 +255,58 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
       const wait = due - performance.now()
       if (wait > 0) await sleep(wait)
       if (stop) break
-      inflight.push(n % 5 === 4 ? restock(s, n) : sell(s, n))
+      inflight.push(n % 5 === 4 ? restock(s, n) : sell(s, n).then(() => undefined))
     }
     await Promise.all(inflight)
   })
+  const injected = injectBrokenInvariant(o.inject, stores[0]!)
 
-  o.log(`drill: ${stores.length} terminals selling at ${o.rate}/s each; cutting ${o.region} in ${warmupMs / 1000} s for ${o.partitionMs / 1000} s`)
+  o.log(`drill: ${stores.length} terminals selling at ${o.rate}/s each; ${mode} on ${o.region}'s links in ${warmupMs / 1000} s for ${o.partitionMs / 1000} s`)
   await sleep(warmupMs)
-  await setRegionLinks(o.region, false)
-  o.log(`drill: ${o.region} cut off`)
-  await sleep(o.partitionMs)
-  await setRegionLinks(o.region, true)
-  const healedAt = performance.now()
+  const fault = await injectFault(o.region, mode, o.faultOptions)
+  let healedAt: number
+  try {
+    o.log(`drill: ${o.region} ${mode === 'refuse' ? 'cut off' : mode}`)
+    await sleep(o.partitionMs)
+  } finally {
+    await fault.heal()
+    healedAt = performance.now()
+  }
   o.log(`drill: ${o.region} healed; selling on for ${tailMs / 1000} s`)
   await sleep(Math.max(0, totalMs - warmupMs - o.partitionMs))
   stop = true
-  await Promise.all(load)
+  await Promise.all([...load, injected])
 
   const expected = new Map(baseline)
   for (const a of accepted) for (const l of a.lines) expected.set(`${a.storeId}/${l.sku}`, (expected.get(`${a.storeId}/${l.sku}`) ?? 0) - l.quantity)
   for (const r of restocks) expected.set(`${r.storeId}/${r.sku}`, (expected.get(`${r.storeId}/${r.sku}`) ?? 0) + r.quantity)
+  for (const l of extraLines) expected.set(`${l.storeId}/${l.sku}`, (expected.get(`${l.storeId}/${l.sku}`) ?? 0) - l.quantity)
 
   const db = await mysql.createConnection({ uri: databaseUrls(endpoints.writer, endpoints.writer).migrate })
   try {
-    const keys = accepted.map((a) => a.key)
     const deltaIds = restocks.map((r) => r.deltaId)
     const check = async () => {
       const [saleRows] = (await db.query(
-        `SELECT s.id, s.idempotency_key AS k, p.status AS payment FROM sales s JOIN payments p ON p.sale_id = s.id WHERE s.idempotency_key IN (?)`,
-        [keys.length ? keys : ['-']],
+        `SELECT s.id, s.idempotency_key AS k, p.status AS payment FROM sales s JOIN payments p ON p.sale_id = s.id WHERE s.idempotency_key LIKE ?`,
+        [`${keyPrefix}%`],
       )) as [Array<{ id: string; k: string; payment: string }>, unknown]
       const [deltaRows] = (await db.query('SELECT delta_id FROM inventory_deltas WHERE delta_id IN (?)', [deltaIds.length ? deltaIds : ['-']])) as [
         Array<{ delta_id: string }>,
         unknown,
       ]
-      const byKey = new Map<string, number>()
-      for (const r of saleRows) byKey.set(r.k, (byKey.get(r.k) ?? 0) + 1)
+      // Duplicates are counted per sale the customer made, not per key (the unique index makes
+      // a key's second row impossible): committed sales beyond one per intent, plus any
+      // committed sale of this run that no sale sent accounts for.
+      const perIntent = new Map<number, number>()
+      let unaccounted = 0
+      for (const r of saleRows) {
+        const intent = sentKeys.get(r.k)
+        if (intent === undefined) unaccounted++
+        else perIntent.set(intent, (perIntent.get(intent) ?? 0) + 1)
+      }
       const ids = new Set(saleRows.map((r) => r.id))
       const lost = accepted.filter((a) => !ids.has(a.saleId)).length + (deltaIds.length - deltaRows.length)
-      const duplicated = [...byKey.values()].reduce((d, n) => d + (n - 1), 0)
+      const duplicated = unaccounted + [...perIntent.values()].reduce((d, n) => d + (n - 1), 0)
       const unsettled = saleRows.filter((r) => r.payment === 'pending').length
       const mismatches: string[] = []
       for (const [k, want] of expected) {
@@ -253,6 +344,7 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
     const reconciled = accepted.filter((a) => a.mode === 'offline').length
     return {
       region: o.region,
+      mode,
       partitionMs: o.partitionMs,
       perRegion,
       accepted: accepted.length + restocks.length,
@@ -265,7 +357,11 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
       stockMismatches: state.mismatches.slice(0, 10),
       oversold,
       convergeMs,
-      ok: converged && state.duplicated === 0 && capturedOnce,
+      slowestAnswer: slowest,
+      answerBoundMs: bound,
+      withinAnswerBound: slowest.status !== null && slowest.ms <= bound,
+      inject: o.inject ?? null,
+      ok: converged && state.duplicated === 0 && capturedOnce && slowest.status !== null && slowest.ms <= bound,
     }
   } finally {
     await db.end()
@@ -279,8 +375,20 @@ export function parseDrillRegion(raw: string | undefined, writer: RegionId): Reg
   return raw
 }
 
+export function parseDrillMode(raw: string | undefined): FaultMode {
+  if (raw === undefined) return 'blackhole'
+  if (!isFaultMode(raw)) throw new Error(`--mode must be one of ${FAULT_MODES.join(', ')} (got "${raw}")`)
+  return raw
+}
+
+export function parseBrokenInvariant(raw: string | undefined): BrokenInvariant | undefined {
+  if (raw === undefined || raw === '') return undefined
+  if (!(BROKEN_INVARIANTS as readonly string[]).includes(raw)) throw new Error(`POS_DRILL_INJECT must be one of ${BROKEN_INVARIANTS.join(', ')} (got "${raw}")`)
+  return raw as BrokenInvariant
+}
+
 export function formatReport(r: DrillReport): string {
-  const lines = [`partition drill: ${r.region} cut off for ${r.partitionMs / 1000} s`, '']
+  const lines = [`partition drill: ${r.region}'s WAN links ${r.mode} for ${r.partitionMs / 1000} s${r.inject ? ` (injected broken invariant: ${r.inject})` : ''}`, '']
   lines.push(`${'region'.padEnd(16)}${'sales online'.padStart(13)}${'offline'.padStart(9)}${'refused'.padStart(9)}${'restocks on'.padStart(13)}${'offline'.padStart(9)}`)
   for (const [region, v] of Object.entries(r.perRegion)) {
     lines.push(
@@ -298,6 +406,7 @@ export function formatReport(r: DrillReport): string {
     ...r.stockMismatches.map((m) => `    ${m}`),
     `oversold SKUs                 ${r.oversold.length === 0 ? 'none' : r.oversold.map((x) => `${x.storeId}/${x.sku}=${x.onHand}`).join(', ')}`,
     `time to converge after heal   ${r.convergeMs === null ? 'did not converge' : `${(r.convergeMs / 1000).toFixed(1)} s`}`,
+    `slowest answer                ${(r.slowestAnswer.ms / 1000).toFixed(2)} s (${r.slowestAnswer.kind}, ${r.slowestAnswer.status ?? 'no answer'}); bound ${(r.answerBoundMs / 1000).toFixed(1)} s${r.withinAnswerBound ? '' : '   <-- FAIL'}`,
     '',
     r.ok ? 'PASS' : 'FAIL',
   )

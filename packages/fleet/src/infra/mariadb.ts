@@ -139,6 +139,17 @@ export async function bootstrapPrimary(writer: RegionId = topology.writer): Prom
   })
 }
 
+/**
+ * How a replica notices a blackholed link (packets dropped, nothing closed): the IO thread
+ * only gives up on a connection after slave_net_timeout seconds without receiving anything
+ * (4 s, set in mariadb-settings.ts), then reconnects every MASTER_CONNECT_RETRY = 1 s. An idle
+ * primary sends nothing, so without heartbeats a quiet but healthy link would look dead; the
+ * primary therefore sends one every MASTER_HEARTBEAT_PERIOD = 1 s. 4 s leaves room for a
+ * heartbeat on a link slowed tenfold (≤ 1.1 s one way at WAN scale 1) plus a lost beat,
+ * while a cut is noticed within ~4 s rather than MariaDB's default 60 s.
+ */
+const REPLICA_HEARTBEAT_PERIOD_S = 1
+
 /** Points a replica at the writer through the WAN proxy, so replication feels the emulated latency. */
 export async function attachReplica(replica: RegionId, writer: RegionId = topology.writer): Promise<void> {
   if (replica === writer) throw new Error(`cannot attach ${replica} as a replica of itself`)
@@ -146,8 +157,8 @@ export async function attachReplica(replica: RegionId, writer: RegionId = topolo
   await admin(replica, async (db) => {
     await db.query(
       `CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?,
-         MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1`,
-      [LOOPBACK, wanLink(replica, writer).listenPort, user, password],
+         MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1, MASTER_HEARTBEAT_PERIOD = ?`,
+      [LOOPBACK, wanLink(replica, writer).listenPort, user, password, REPLICA_HEARTBEAT_PERIOD_S],
     )
     await db.query('START SLAVE')
   })

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { oneWayDelayMs, topology, wanLinks } from '@pos-fleet/topology'
 import type { RegionId, WanLink } from '@pos-fleet/topology'
 import { toxiproxyServerBin } from './paths.js'
@@ -69,8 +70,121 @@ export async function resetWan(scale: number, options: { readonly jitterMs?: num
 
 /** Cuts (or restores) every link into and out of `region`; open connections drop at once. */
 export async function setRegionLinks(region: RegionId, enabled: boolean): Promise<void> {
-  const touching = wanLinks().filter((link) => link.from === region || link.to === region)
-  await Promise.all(touching.map((link) => api('POST', `/proxies/${link.name}`, { enabled })))
+  await Promise.all(linksOf(region).map((link) => api('POST', `/proxies/${link.name}`, { enabled })))
+}
+
+/** The links into and out of `region`: its write path, its replication stream, and the reverse ones. */
+function linksOf(region: RegionId): WanLink[] {
+  return wanLinks().filter((link) => link.from === region || link.to === region)
+}
+
+/**
+ * How a WAN link fails, as the drill and the tests make it:
+ * - `refuse`: the proxy is disabled, so connects are refused and open connections reset at
+ *   once — the easy case, a dead host on a live network;
+ * - `blackhole`: every byte is held in both directions, nothing is refused or closed — a cut
+ *   fibre, a withdrawn route, a dead middlebox; only deadlines notice it;
+ * - `slow`: every link's one-way latency ×10 — a reroute over a congested path;
+ * - `flap`: blackholed and healed in turn every few seconds — a route that keeps flapping.
+ */
+export const FAULT_MODES = ['blackhole', 'refuse', 'slow', 'flap'] as const
+export type FaultMode = (typeof FAULT_MODES)[number]
+
+export function isFaultMode(value: string): value is FaultMode {
+  return (FAULT_MODES as readonly string[]).includes(value)
+}
+
+/** A fault in force; `heal` undoes exactly it (idempotent, safe in `finally`). */
+export interface Fault {
+  readonly mode: FaultMode
+  readonly region: RegionId
+  heal(): Promise<void>
+}
+
+export interface FaultOptions {
+  /** flap: how long each cut lasts, and each healed spell between cuts. @default 3000, 3000 */
+  readonly downMs?: number
+  readonly upMs?: number
+  /** slow: the latency multiplier. @default 10 */
+  readonly factor?: number
+}
+
+export async function injectFault(region: RegionId, mode: FaultMode, options: FaultOptions = {}): Promise<Fault> {
+  switch (mode) {
+    case 'refuse':
+      return refuseRegion(region)
+    case 'blackhole':
+      return blackholeRegion(region)
+    case 'slow':
+      return slowRegion(region, options.factor ?? 10)
+    case 'flap':
+      return flapRegion(region, options.downMs ?? 3_000, options.upMs ?? 3_000)
+  }
+}
+
+export async function refuseRegion(region: RegionId): Promise<Fault> {
+  await setRegionLinks(region, false)
+  return { mode: 'refuse', region, heal: () => setRegionLinks(region, true) }
+}
+
+const BLACKHOLE = 'blackhole'
+
+async function addBlackhole(region: RegionId): Promise<void> {
+  // timeout 0: data is dropped and the connection is never closed while the toxic holds.
+  await forEachStream(region, (link, stream) =>
+    api('POST', `/proxies/${link.name}/toxics`, { name: `${BLACKHOLE}_${stream}`, type: 'timeout', stream, toxicity: 1, attributes: { timeout: 0 } }),
+  )
+}
+
+/** Removing the toxic also closes the connections it held (toxiproxy's timeout Cleanup). */
+async function removeToxics(region: RegionId, prefix: string): Promise<void> {
+  await forEachStream(region, (link, stream) => api('DELETE', `/proxies/${link.name}/toxics/${prefix}_${stream}`, undefined, { missingOk: true }))
+}
+
+export async function blackholeRegion(region: RegionId): Promise<Fault> {
+  await addBlackhole(region)
+  return { mode: 'blackhole', region, heal: () => removeToxics(region, BLACKHOLE) }
+}
+
+const SLOW = 'slow'
+
+/** Adds (factor − 1) × each direction's current latency, so the link is `factor` times slower. */
+export async function slowRegion(region: RegionId, factor: number): Promise<Fault> {
+  const state = new Map((await wanState()).map((s) => [s.link.name, s]))
+  await forEachStream(region, async (link, stream) => {
+    const latency = Math.round((factor - 1) * (state.get(link.name)?.latencyMs[stream] ?? 0))
+    if (latency > 0) await api('POST', `/proxies/${link.name}/toxics`, { name: `${SLOW}_${stream}`, type: 'latency', stream, toxicity: 1, attributes: { latency } })
+  })
+  return { mode: 'slow', region, heal: () => removeToxics(region, SLOW) }
+}
+
+/** Blackholes the region for `downMs`, heals it for `upMs`, and so on until healed. */
+export async function flapRegion(region: RegionId, downMs: number, upMs: number): Promise<Fault> {
+  const stop = new AbortController()
+  await addBlackhole(region)
+  const loop = (async () => {
+    while (!stop.signal.aborted) {
+      await sleep(downMs, undefined, { signal: stop.signal }).catch(() => undefined)
+      await removeToxics(region, BLACKHOLE)
+      if (stop.signal.aborted) return
+      await sleep(upMs, undefined, { signal: stop.signal }).catch(() => undefined)
+      if (stop.signal.aborted) return
+      await addBlackhole(region)
+    }
+  })()
+  return {
+    mode: 'flap',
+    region,
+    async heal() {
+      stop.abort()
+      await loop
+      await removeToxics(region, BLACKHOLE)
+    },
+  }
+}
+
+async function forEachStream(region: RegionId, fn: (link: WanLink, stream: Stream) => Promise<unknown>): Promise<void> {
+  await Promise.all(linksOf(region).flatMap((link) => STREAMS.map((stream) => fn(link, stream))))
 }
 
 export async function wanState(): Promise<WanLinkState[]> {
@@ -84,7 +198,7 @@ export async function wanState(): Promise<WanLinkState[]> {
   })
 }
 
-async function api(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+async function api(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, options: { missingOk?: boolean } = {}): Promise<unknown> {
   let response: Response
   try {
     response = await fetch(`${apiUrl}${path}`, {
@@ -96,6 +210,7 @@ async function api(method: 'GET' | 'POST', path: string, body?: unknown): Promis
     throw new Error(`toxiproxy API ${method} ${apiUrl}${path} unreachable: ${messageOf(error)}`, { cause: error })
   }
   const text = await response.text()
+  if (response.status === 404 && options.missingOk) return undefined
   if (!response.ok) throw new Error(`toxiproxy API ${method} ${path} answered ${response.status}: ${text.trim()}`)
   return text ? (JSON.parse(text) as unknown) : undefined
 }
