@@ -19,7 +19,6 @@ describe('fleet drill partition', () => {
       region: 'us-east-1',
       mode,
       partitionMs,
-      faultOptions: { downMs: 4_000, upMs: 2_000 },
       rate: 3,
       convergeTimeoutMs: 60_000,
       log: () => undefined,

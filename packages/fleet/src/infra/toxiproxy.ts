@@ -102,7 +102,11 @@ export interface Fault {
 }
 
 export interface FaultOptions {
-  /** flap: how long each cut lasts, and each healed spell between cuts. @default 3000, 3000 */
+  /**
+   * flap: how long each cut lasts, and each healed spell between cuts. Each cut outlasts a
+   * request's deadline, so a client waiting on the link rather than its deadline shows.
+   * @default 4000, 2000
+   */
   readonly downMs?: number
   readonly upMs?: number
   /** slow: the latency multiplier. @default 10 */
@@ -118,7 +122,7 @@ export async function injectFault(region: RegionId, mode: FaultMode, options: Fa
     case 'slow':
       return slowRegion(region, options.factor ?? 10)
     case 'flap':
-      return flapRegion(region, options.downMs ?? 3_000, options.upMs ?? 3_000)
+      return flapRegion(region, options.downMs ?? 4_000, options.upMs ?? 2_000)
   }
 }
 
