@@ -7,7 +7,7 @@ import type { BaseEnv, DatabaseEnv, KafkaEnv } from './config.js'
 import type { Database } from './db/client.js'
 import type { LagState } from './db/replication-lag.js'
 import type { WritePathBreaker } from './db/write-path.js'
-import { type App, createHttpApp } from './http.js'
+import { type App, createHttpApp, notFound } from './http.js'
 import { loggerOptions } from './logger.js'
 import { regionalOps } from './standard-routes.js'
 
@@ -68,11 +68,13 @@ export function createRegionalApp(service: string, deps: RegionalDeps, o: { body
 
 /**
  * The /v1 scope: an encapsulated plugin (register it with `{ prefix: '/v1' }`), so its
- * API-key hook covers its routes and nothing outside them.
+ * API-key hook covers its routes and nothing outside them. Its own 404 runs behind the
+ * same hook: an unauthenticated caller cannot probe which /v1 paths exist.
  */
 export function apiScope(...routes: FastifyPluginAsyncTypebox[]): FastifyPluginAsyncTypebox {
   return async (v1) => {
     await v1.register(apiKeyAuth, { authenticate: v1.authenticate })
+    v1.setNotFoundHandler(notFound)
     for (const r of routes) await v1.register(r)
   }
 }

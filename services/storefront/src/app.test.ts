@@ -340,6 +340,19 @@ describe('GET /v1/catalog/items', () => {
   })
 })
 
+describe('the /v1 scope', () => {
+  it('answers an unknown /v1 path 401 without a key and 404 with one', async () => {
+    const { app } = storefront()
+    expectProblem(await app.inject({ method: 'GET', url: '/v1/nope' }), 401, 'unauthorized')
+    expectProblem(await app.inject({ method: 'GET', url: '/v1/nope', headers: { authorization: `Bearer ${TERMINAL_KEY}` } }), 404, 'not-found')
+  })
+
+  it('answers an unknown path outside /v1 404 without asking for a key', async () => {
+    const { app } = storefront()
+    expectProblem(await app.inject({ method: 'GET', url: '/nope' }), 404, 'not-found')
+  })
+})
+
 describe('operations routes outside /v1', () => {
   it('serve /healthz and /readyz without an API key', async () => {
     const { app } = storefront()
