@@ -8,9 +8,9 @@ export type StorefrontDeps = RegionalDeps & RepositoriesOptions
 
 /** The storefront as a plain app: no ports, no signals — tests `inject` into it. */
 export function buildApp(deps: StorefrontDeps): App {
-  const { repositories: stand_ins, queue, ...regional } = deps
+  const { repositories: standIns, queue, ...regional } = deps
   const app = createRegionalApp('storefront', regional, { bodyLimit: 64 * 1024 })
-  void app.register(repositories, { repositories: stand_ins, queue })
+  void app.register(repositories, { repositories: standIns, queue })
   void app.register(apiScope(catalogRoutes, salesRoutes), { prefix: '/v1' })
   return app
 }
