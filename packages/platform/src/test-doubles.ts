@@ -42,6 +42,7 @@ export function probeOnlyDatabase(): Database {
     readPool: unused<Database['readPool']>('db.readPool'),
     writePool: unused<Database['writePool']>('db.writePool'),
     writeTimeoutMs: 2_000,
+    withWriteConnection: (what, work) => unused<Database>('db').withWriteConnection(what, work),
     close: async () => {},
   } satisfies Database
 }
