@@ -5,7 +5,7 @@ import { DEFAULT_DB_WRITE_TIMEOUT_MS } from '@pos-fleet/platform/config'
 import { answerBoundMs } from '@pos-fleet/platform/deadline'
 import { replicationStatus } from '../../packages/fleet/src/infra/mariadb.js'
 import { blackholeRegion } from '../../packages/fleet/src/infra/toxiproxy.js'
-import { call, cashSale, eventually, postSale, storefront, writerQuery } from '../support/fleet.js'
+import { call, cashSale, eventually, inventory, postSale, storefront, writerQuery } from '../support/fleet.js'
 
 const region = 'eu-central-1' as const
 /** The stated bound on any answer: DB_WRITE_TIMEOUT_MS (the fleet runs the default) + margin. */
@@ -14,8 +14,8 @@ const CUT_MS = 8_000
 
 const seconds = (ms: number) => ms / 1000
 
-async function readyz() {
-  return (await call(`${storefront(region)}/readyz`)).body as {
+async function readyz(service = storefront(region)) {
+  return (await call(`${service}/readyz`)).body as {
     checks: { writePath: { ok: boolean; detail?: string } }
     replicationLagMs: number | null
   }
@@ -44,17 +44,22 @@ describe('a blackholed write path', () => {
     const fault = await blackholeRegion(region)
     const cutAt = performance.now()
     let writePathDownAfterMs = Number.NaN
+    let idleWritePathDownAfterMs = Number.NaN
     let ioThreadNoticedAfterMs = Number.NaN
     let lagDuringCut = 0
     try {
       const watchIo = eventually(async () => (await replicationStatus(region))?.ioThread !== 'Yes', CUT_MS, 'the replica IO thread to notice').then(
         () => (ioThreadNoticedAfterMs = performance.now() - cutAt),
       )
+      // inventory-delta gets no traffic here: only its probe (the heartbeat) can open its breaker.
+      const idleDown = eventually(async () => (await readyz(inventory(region))).checks.writePath.ok === false, CUT_MS, 'an idle service’s /readyz to report the write path down').then(
+        () => (idleWritePathDownAfterMs = performance.now() - cutAt),
+      )
       // Sales in flight at the cut, with the breaker still closed: they wait on the dead link.
       const inFlight = Promise.all([sell(), sell(), sell()])
       await eventually(async () => (await readyz()).checks.writePath.ok === false, CUT_MS, '/readyz to report the write path down')
       writePathDownAfterMs = performance.now() - cutAt
-      await inFlight
+      await Promise.all([inFlight, idleDown])
       // And sales after the breaker opened, while the cut lasts.
       while (performance.now() - cutAt < CUT_MS - 1_000) {
         await sell()
@@ -66,13 +71,14 @@ describe('a blackholed write path', () => {
       await fault.heal()
     }
     process.stderr.write(
-      `[blackhole] /readyz writePath down after ${seconds(writePathDownAfterMs).toFixed(1)} s; replica IO thread noticed after ${seconds(ioThreadNoticedAfterMs).toFixed(1)} s; ` +
+      `[blackhole] /readyz writePath down after ${seconds(writePathDownAfterMs).toFixed(1)} s (idle inventory-delta: ${seconds(idleWritePathDownAfterMs).toFixed(1)} s); replica IO thread noticed after ${seconds(ioThreadNoticedAfterMs).toFixed(1)} s; ` +
         `slowest sale ${seconds(Math.max(...answers)).toFixed(2)} s; lag ${lagBefore} → ${lagDuringCut} ms\n`,
     )
 
     for (const ms of answers) expect(seconds(ms)).toBeLessThanOrEqual(BOUND_S)
     // The breaker's probe has the write deadline too, so the cut shows within it and a beat.
     expect(seconds(writePathDownAfterMs)).toBeLessThanOrEqual(BOUND_S)
+    expect(seconds(idleWritePathDownAfterMs)).toBeLessThanOrEqual(BOUND_S)
     // Nothing replicates during the cut: the lag grows with it.
     expect(lagDuringCut).toBeGreaterThan(lagBefore + CUT_MS / 2)
 

@@ -4,6 +4,20 @@ interface MysqlError {
   code?: string
   errno?: number
   fatal?: boolean
+  message?: string
+  cause?: unknown
+}
+
+/**
+ * The driver's error behind `err`. drizzle wraps every failed statement in a
+ * DrizzleQueryError whose `cause` is mysql2's error, and only that one carries the code.
+ * Reading the wrapper kept the heartbeat (a drizzle insert) from ever opening the breaker:
+ * `/readyz` said the write path was up through a whole blackhole.
+ */
+export function driverError(err: unknown): MysqlError {
+  let e = (err ?? {}) as MysqlError
+  for (let depth = 0; depth < 5 && e.code === undefined && e.errno === undefined && e.cause != null; depth++) e = e.cause as MysqlError
+  return e
 }
 
 const UNAVAILABLE_CODES = new Set([
@@ -25,7 +39,7 @@ const ER_DUP_ENTRY = 1062
 
 /** True when the failure says "the write path is down", not "the statement is wrong". */
 export function isWritePathUnavailable(err: unknown): boolean {
-  const e = err as MysqlError
+  const e = driverError(err)
   return (
     (e.code !== undefined && UNAVAILABLE_CODES.has(e.code)) ||
     e.errno === ER_OPTION_PREVENTS_STATEMENT ||
@@ -34,11 +48,12 @@ export function isWritePathUnavailable(err: unknown): boolean {
 }
 
 export function isDuplicateKey(err: unknown): boolean {
-  return (err as MysqlError).errno === ER_DUP_ENTRY
+  return driverError(err).errno === ER_DUP_ENTRY
 }
 
 export function writePathUnavailable(cause: unknown, retryAfterSeconds = 5): Problem {
-  const code = (cause as MysqlError).code ?? String((cause as MysqlError).errno ?? 'unknown')
+  const e = driverError(cause)
+  const code = e.code ?? String(e.errno ?? 'unknown')
   return new Problem(
     'write-path-unavailable',
     `the writer region cannot be reached (${code}); retry with the same Idempotency-Key`,

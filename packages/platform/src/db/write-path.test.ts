@@ -1,4 +1,6 @@
+import { DrizzleQueryError } from 'drizzle-orm/errors'
 import { describe, expect, it } from 'vitest'
+import { isDuplicateKey } from './errors.js'
 import { createWritePathBreaker } from './write-path.js'
 
 const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
@@ -36,5 +38,20 @@ describe('write-path breaker', () => {
     t = 5
     b.reportSuccess()
     expect(b.state()).toEqual({ up: true, lastOkAt: 5, lastError: null, openedAt: null })
+  })
+})
+
+describe('write-path breaker behind drizzle', () => {
+  // drizzle wraps the driver's error; the heartbeat probe is a drizzle insert.
+  const wrapped = new DrizzleQueryError('insert into `heartbeats` …', [], Object.assign(new Error('no answer'), { code: 'WRITE_PATH_DEADLINE', fatal: true }))
+
+  it('opens on an unavailable error wrapped by drizzle, keeping the driver’s message', () => {
+    const b = createWritePathBreaker()
+    expect(b.reportFailure(wrapped)).toBe(true)
+    expect(b.state().lastError).toBe('no answer')
+  })
+
+  it('sees a duplicate key through the wrapper', () => {
+    expect(isDuplicateKey(new DrizzleQueryError('insert …', [], Object.assign(new Error('dup'), { errno: 1062 })))).toBe(true)
   })
 })

@@ -1,4 +1,4 @@
-import { isWritePathUnavailable } from './errors.js'
+import { driverError, isWritePathUnavailable } from './errors.js'
 
 export interface WritePathState {
   up: boolean
@@ -31,7 +31,7 @@ export function createWritePathBreaker(now: () => number = Date.now) {
       if (!isWritePathUnavailable(err)) return false
       if (s.up) s.openedAt = now()
       s.up = false
-      s.lastError = (err as Error).message ?? String(err)
+      s.lastError = driverError(err).message ?? String(err)
       return true
     },
   }
