@@ -7,6 +7,8 @@ import { binlogGtid, databaseUrls, waitReplicaCaughtUp } from './infra/mariadb.j
 import { logsDir } from './infra/paths.js'
 import { startInfrastructure, stopInfrastructure } from './infra/infrastructure.js'
 import { seedDemo } from './seed.js'
+import { FleetError } from './errors.js'
+import { isRunning, listProcesses } from './infra/processes.js'
 import { fleetServices, startService } from './services.js'
 
 export interface UpOptions {
@@ -60,6 +62,29 @@ export async function fleetUp(o: UpOptions): Promise<{ endpoints: Endpoints; sta
     log('start-up failed; stopping everything that was started')
     await stopInfrastructure().catch(() => undefined)
     throw err
+  }
+}
+
+/**
+ * The one "is a fleet running?" check of every command that needs a fleet: the endpoints
+ * `fleet up` published, and every process it recorded still alive. Otherwise a FleetError
+ * (exit 2) saying what to do, rather than a raw ENOENT or a connection refused halfway.
+ */
+export function requireRunningFleet(): Endpoints {
+  if (!existsSync(endpointsFile)) throw new FleetError('no fleet is running: start one with `pnpm fleet up --detach`', { exitCode: 2 })
+  const restart = 'stop what is left with `pnpm fleet down`, then `pnpm fleet up --detach`'
+  let stopped: string[]
+  try {
+    const recorded = listProcesses()
+    stopped = recorded.length === 0 ? ['every process (none is recorded)'] : recorded.filter((p) => !isRunning(p)).map((p) => p.name)
+  } catch (error) {
+    throw new FleetError(`cannot tell whether the fleet is running: ${restart}`, { exitCode: 2, cause: error })
+  }
+  if (stopped.length > 0) throw new FleetError(`the fleet is not running (${stopped.join(', ')} stopped): ${restart}`, { exitCode: 2 })
+  try {
+    return readEndpoints(endpointsFile)
+  } catch (error) {
+    throw new FleetError(`cannot read ${endpointsFile}: ${restart}`, { exitCode: 2, cause: error })
   }
 }
 

@@ -22,8 +22,11 @@ export const binDir = join(cacheDir, 'bin')
 export const kafkaLibsDir = join(cacheDir, 'kafka', KAFKA_VERSION, 'libs')
 export const toxiproxyServerBin = join(binDir, 'toxiproxy-server')
 
-/** Runtime state of the native fleet; gitignored, and regions/ is wiped by every `fleet up`. */
-export const stateDir = join(repoRoot, '.pos-fleet')
+/**
+ * Runtime state of the native fleet; gitignored, and regions/ is wiped by every `fleet up`.
+ * POS_FLEET_STATE_DIR moves it (unit tests use a temporary one, never a running fleet's).
+ */
+export const stateDir = resolve(process.env.POS_FLEET_STATE_DIR ?? join(repoRoot, '.pos-fleet'))
 export const logsDir = join(stateDir, 'logs')
 export const processesFile = join(stateDir, 'processes.json')
 export const regionsDir = join(stateDir, 'regions')
