@@ -73,14 +73,16 @@ export async function fleetUp(o: UpOptions): Promise<{ endpoints: Endpoints; sta
 export function requireRunningFleet(): Endpoints {
   if (!existsSync(endpointsFile)) throw new FleetError('no fleet is running: start one with `pnpm fleet up --detach`', { exitCode: 2 })
   const restart = 'stop what is left with `pnpm fleet down`, then `pnpm fleet up --detach`'
-  let stopped: string[]
+  let why: string | undefined
   try {
     const recorded = listProcesses()
-    stopped = recorded.length === 0 ? ['every process (none is recorded)'] : recorded.filter((p) => !isRunning(p)).map((p) => p.name)
+    const stopped = recorded.filter((p) => !isRunning(p)).map((p) => p.name)
+    if (recorded.length === 0) why = 'no process is recorded'
+    else if (stopped.length > 0) why = `${stopped.join(', ')} stopped`
   } catch (error) {
     throw new FleetError(`cannot tell whether the fleet is running: ${restart}`, { exitCode: 2, cause: error })
   }
-  if (stopped.length > 0) throw new FleetError(`the fleet is not running (${stopped.join(', ')} stopped): ${restart}`, { exitCode: 2 })
+  if (why) throw new FleetError(`the fleet is not running (${why}): ${restart}`, { exitCode: 2 })
   try {
     return readEndpoints(endpointsFile)
   } catch (error) {
