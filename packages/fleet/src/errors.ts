@@ -18,6 +18,10 @@ export function usageError(message: string, cause?: unknown): FleetError {
   return new FleetError(message, { exitCode: 2, cause })
 }
 
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
 export function exitCodeOf(error: unknown): number {
   return error instanceof FleetError ? error.exitCode : 1
 }

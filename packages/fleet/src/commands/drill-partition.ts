@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander'
 import { REGION_IDS } from '@pos-fleet/topology'
-import { usageError } from '../errors.js'
-import { messageOf } from '../infra/processes.js'
+import { messageOf, usageError } from '../errors.js'
 import { type CliContext, runningFleet } from './context.js'
 import { durationOption, numberOption } from './options.js'
 

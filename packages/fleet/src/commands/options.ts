@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander'
 import { parseDuration } from '../duration.js'
-import { messageOf } from '../infra/processes.js'
+import { messageOf } from '../errors.js'
 
 /**
  * Typed flags for commander: each parser runs while the command line is read, before any

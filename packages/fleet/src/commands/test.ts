@@ -1,5 +1,4 @@
 import { Command } from 'commander'
-import { execa } from 'execa'
 import { repoRoot } from '../infra/paths.js'
 import type { CliContext } from './context.js'
 
@@ -10,6 +9,7 @@ export function testCommand(ctx: CliContext): Command {
     .allowUnknownOption()
     .addHelpText('after', '\nExamples:\n  fleet test\n  fleet test --project unit')
     .action(async (args: string[]) => {
+      const { execa } = await import('execa')
       const result = await execa('pnpm', ['test', ...args], { cwd: repoRoot, stdio: 'inherit', reject: false })
       ctx.exitCode = result.exitCode ?? 1
     })

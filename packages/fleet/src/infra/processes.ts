@@ -5,6 +5,7 @@ import { dirname } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type Result, execa } from 'execa'
 import pRetry from 'p-retry'
+import { messageOf } from '../errors.js'
 import { logsDir, processLogPath, processesFile, stateDir } from './paths.js'
 
 /** A long-running child recorded in .pos-fleet/processes.json, so another `fleet` process can stop it. */
@@ -338,6 +339,4 @@ function lastLines(text: string, lines: number): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n')
 }
 
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
+export { messageOf } from '../errors.js'
