@@ -125,6 +125,18 @@ describe('retryUntil', () => {
     expect({ value, attempts }).toEqual({ value: 'done', attempts: 3 })
   })
 
+  it('retries whatever the attempt throws, a TypeError too', async () => {
+    let attempts = 0
+    const value = await retryUntil('data to appear', 5_000, async () => {
+      const found = ++attempts < 3 ? null : ['done']
+      return found![0]
+    }, { intervalMs: 10 })
+    expect({ value, attempts }).toEqual({ value: 'done', attempts: 3 })
+    const error = (await retryUntil('never', 100, async () => (null as unknown as string[])[0], { intervalMs: 10 }).catch((e: Error) => e)) as Error
+    expect(error.message).toMatch(/^timed out after 100 ms waiting for never: Cannot read properties of null/)
+    expect(error.cause).toBeInstanceOf(TypeError)
+  })
+
   it('gives up after the timeout with the last error as the cause', async () => {
     const last = new Error('still refused')
     const error = (await retryUntil('the port', 200, async () => Promise.reject(last), { intervalMs: 20 }).catch((e: Error) => e)) as Error

@@ -251,18 +251,28 @@ export async function assertPortsFree(ports: readonly number[], owner: string): 
 }
 
 /**
- * Retries `attempt` every `intervalMs` until it resolves; after `timeoutMs` rethrows its last
- * error as the cause. A TypeError that is not a network error is a bug, not a wait: it fails at once.
+ * p-retry gives up at once on a TypeError, taking it for a bug; a start-up wait retries whatever
+ * its probe throws until the deadline (a driver may throw one while its server is coming up),
+ * so a TypeError travels wrapped in this and is unwrapped at the end.
  */
+class RetriedTypeError extends Error {}
+
+/** Retries `attempt` every `intervalMs` until it resolves; after `timeoutMs` throws with its last error as the cause. */
 export async function retryUntil<T>(
   what: string,
   timeoutMs: number,
   attempt: () => Promise<T>,
   options: { readonly intervalMs?: number; readonly signal?: AbortSignal } = {},
 ): Promise<T> {
-  const started = performance.now()
+  const attemptAny = async () => {
+    try {
+      return await attempt()
+    } catch (error) {
+      throw error instanceof TypeError ? new RetriedTypeError(error.message, { cause: error }) : error
+    }
+  }
   try {
-    return await pRetry(attempt, {
+    return await pRetry(attemptAny, {
       retries: Number.POSITIVE_INFINITY,
       factor: 1,
       minTimeout: options.intervalMs ?? 100,
@@ -272,8 +282,8 @@ export async function retryUntil<T>(
     })
   } catch (error) {
     if (options.signal?.aborted) throw error
-    const waited = performance.now() - started >= timeoutMs ? `timed out after ${timeoutMs} ms` : 'gave up'
-    throw new Error(`${waited} waiting for ${what}: ${messageOf(error)}`, { cause: error })
+    const last = error instanceof RetriedTypeError ? error.cause : error
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${messageOf(last)}`, { cause: last })
   }
 }
 
