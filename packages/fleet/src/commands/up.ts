@@ -2,6 +2,7 @@ import { Command, Option } from 'commander'
 import { endpointsFile } from '../endpoints.js'
 import { renderFleetReady } from '../render.js'
 import type { CliContext } from './context.js'
+import { untilSignalled } from '../signals.js'
 import { numberOption } from './options.js'
 
 interface UpFlags {
@@ -21,10 +22,8 @@ export function upCommand(ctx: CliContext): Command {
       for (const line of renderFleetReady(endpoints, startupMs, endpointsFile)) ctx.log(line)
       if (flags.detach) return
       ctx.log('\nrunning in the foreground; Ctrl-C stops the fleet')
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve)
-        process.once('SIGTERM', resolve)
-      })
+      await untilSignalled()
       await fleetDown({ log: ctx.log })
     })
 }
+
