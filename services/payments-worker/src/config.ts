@@ -4,7 +4,6 @@ import { BaseEnv, DatabaseEnv, KafkaEnv } from '@pos-fleet/platform/config'
 export const PaymentsWorkerEnv = Type.Object({
   ...BaseEnv,
   ...DatabaseEnv,
-  /** The writer region's Kafka, where payment events are published. */
   ...KafkaEnv,
   GATEWAY_URL: Type.String({ pattern: '^https?://' }),
   GATEWAY_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5_000 }),
