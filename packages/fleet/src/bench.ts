@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { Pool } from 'undici'
-import { type RegionId, REGION_IDS, rttMs } from '@pos-fleet/topology'
+import { type RegionId, REGION_IDS, catalogItem, rttMs } from '@pos-fleet/topology'
 import type { Endpoints } from './endpoints.js'
 import { openLoop } from './loadtest/open-loop.js'
 import { createLatencyRecorder } from './loadtest/stats.js'
@@ -69,6 +69,7 @@ export async function runBench(
   }
 
   on.writesStart?.()
+  const item = catalogItem('mer_harbour', 'ESP-DBL')
   for (const region of REGION_IDS) {
     const terminal = endpoints.terminals.find((t) => t.region === region && t.merchantId === 'mer_harbour')!
     const pool = new Pool(endpoints.regions[region].storefront, { connections: 4 })
@@ -79,7 +80,7 @@ export async function runBench(
         path: '/v1/sales',
         method: 'POST',
         headers: { authorization: `Bearer ${terminal.apiKey}`, 'idempotency-key': randomUUID(), 'content-type': 'application/json' },
-        body: JSON.stringify({ storeId: terminal.storeId, lines: [{ sku: 'ESP-DBL', quantity: 1 }], payment: { method: 'cash', amountMinor: 350 } }),
+        body: JSON.stringify({ storeId: terminal.storeId, lines: [{ sku: item.sku, quantity: 1 }], payment: { method: 'cash', amountMinor: item.priceMinor } }),
       })
       await res.body.dump()
       if (res.statusCode === 201) latency.record(performance.now() - started)
