@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest'
 import { region as regionSpec } from '@pos-fleet/topology'
 import { stateDir } from '../../packages/fleet/src/infra/paths.js'
 import { isPortFree } from '../../packages/fleet/src/infra/processes.js'
-import { databaseUrls } from '../../packages/fleet/src/infra/mariadb.js'
 import { paymentsWorkerLaunch, signalService, startService } from '../../packages/fleet/src/services.js'
 import { call, cardSale, eventually, fleet, postSale, writerQuery } from '../support/fleet.js'
 
@@ -35,7 +34,7 @@ describe('payments-worker killed with SIGKILL in the middle of draining', () => 
     // The kernel releases the killed worker's port only once it is really gone.
     await eventually(() => isPortFree(regionSpec(writer).ports.paymentsWorker), 10_000, 'killed worker gone')
     await startService(
-      paymentsWorkerLaunch({ writer, dbUrls: (r) => databaseUrls(r, writer), logLevel: 'info' }, regionSpec(writer)),
+      paymentsWorkerLaunch({ writer, logLevel: 'info' }, regionSpec(writer)),
     )
 
     const rows = await eventually(async () => {

@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { region as regionSpec } from '@pos-fleet/topology'
 import { startRegionKafka } from '../../packages/fleet/src/infra/kafka.js'
-import { databaseUrls } from '../../packages/fleet/src/infra/mariadb.js'
 import { isPortFree } from '../../packages/fleet/src/infra/processes.js'
 import { setRegionLinks } from '../../packages/fleet/src/infra/toxiproxy.js'
 import { fleetServices, signalService, startService } from '../../packages/fleet/src/services.js'
@@ -59,7 +58,7 @@ describe('faults while sales are queued', () => {
     }, 20_000, 'replay under way')
     expect(signalService(`storefront-${region}`, 'SIGKILL')).toBe(true)
     await eventually(() => isPortFree(regionSpec(region).ports.storefront), 10_000, 'storefront gone')
-    const launch = fleetServices({ writer: fleet.writer, dbUrls: (r) => databaseUrls(r, fleet.writer), logLevel: 'info' }).find(
+    const launch = fleetServices({ writer: fleet.writer, logLevel: 'info' }).find(
       (s) => s.name === `storefront-${region}`,
     )!
     await startService(launch)

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import mysql from 'mysql2/promise'
 import { type Endpoints, endpointsFile, readEndpoints } from '../../packages/fleet/src/endpoints.js'
 import { databaseUrls } from '../../packages/fleet/src/infra/mariadb.js'
-import type { RegionId } from '@pos-fleet/topology'
+import { type RegionId, catalogItem } from '@pos-fleet/topology'
 
 export const fleet: Endpoints = readEndpoints(endpointsFile)
 
@@ -60,12 +60,11 @@ export function inventory(region: RegionId): string {
   return fleet.regions[region].inventoryDelta
 }
 
-/** A valid cash sale body for the merchant's store in `region` (Harbour Coffee: ESP-DBL 350 × qty). */
+/** A valid cash sale body for the merchant's store in `region` (Harbour Coffee: ESP-DBL at the spec's price × qty). */
 export function cashSale(region: RegionId, quantity = 1, merchantId = MERCHANT_A) {
   const t = terminal(region, merchantId)
-  const sku = merchantId === MERCHANT_A ? 'ESP-DBL' : 'BK-NOVEL'
-  const price = merchantId === MERCHANT_A ? 350 : 1_299
-  return { storeId: t.storeId, lines: [{ sku, quantity }], payment: { method: 'cash', amountMinor: price * quantity } }
+  const { sku, priceMinor } = catalogItem(merchantId, merchantId === MERCHANT_A ? 'ESP-DBL' : 'BK-NOVEL')
+  return { storeId: t.storeId, lines: [{ sku, quantity }], payment: { method: 'cash', amountMinor: priceMinor * quantity } }
 }
 
 export function cardSale(region: RegionId, token: string, quantity = 1) {

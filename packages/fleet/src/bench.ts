@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { parseArgs } from 'node:util'
 import { Pool } from 'undici'
-import { type RegionId, REGION_IDS, rttMs } from '@pos-fleet/topology'
-import { endpointsFile, readEndpoints } from './endpoints.js'
+import { type RegionId, REGION_IDS, catalogItem, rttMs } from '@pos-fleet/topology'
+import type { Endpoints } from './endpoints.js'
 import { openLoop } from './loadtest/open-loop.js'
 import { createLatencyRecorder } from './loadtest/stats.js'
 
@@ -18,25 +17,42 @@ async function openLoopReads(rate: number, durationS: number, send: () => Promis
   return { ...latency.summary(), errors }
 }
 
-const fmt = (n: number) => n.toFixed(2).padStart(8)
+export interface BenchOptions {
+  /** How long catalog reads run in each region. */
+  readonly durationMs: number
+  /** Catalog reads per second, open loop. */
+  readonly rate: number
+  /** Sequential sales per region. */
+  readonly writes: number
+}
 
-export async function runBench(args: string[], log: (line: string) => void): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: { duration: { type: 'string', default: '20' }, rate: { type: 'string', default: '500' }, writes: { type: 'string', default: '30' } },
-    strict: true,
-  })
-  const durationS = Number(values.duration)
-  const rate = Number(values.rate)
-  const writes = Number(values.writes)
-  for (const [name, v] of [['duration', durationS], ['rate', rate], ['writes', writes]] as const) {
-    if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`)
-  }
-  const endpoints = readEndpoints(endpointsFile)
-  log(`bench: catalog reads open-loop at ${rate} req/s per region for ${durationS} s (regions one after another), then ${writes} sequential sales per region`)
-  log(`WAN scale ${endpoints.wanScale}; writer ${endpoints.writer}\n`)
-  log('local catalog read (GET /v1/catalog/items), ms from scheduled send')
-  log(`${'region'.padEnd(16)}${'count'.padStart(8)}${'errors'.padStart(8)}${'p50'.padStart(8)}${'p90'.padStart(8)}${'p99'.padStart(8)}${'max'.padStart(8)}`)
+export interface BenchReadRow {
+  readonly region: RegionId
+  readonly count: number
+  readonly errors: number
+  readonly p50: number
+  readonly p90: number
+  readonly p99: number
+  readonly max: number
+}
+
+export interface BenchWriteRow {
+  readonly region: RegionId
+  readonly count: number
+  readonly p50: number
+  readonly p99: number
+  /** The WAN round trip to the writer a remote sale cannot beat. */
+  readonly floorMs: number
+}
+
+/** Measures region by region, reporting each row as it completes (the whole run takes minutes). */
+export async function runBench(
+  endpoints: Endpoints,
+  o: BenchOptions,
+  on: { readonly read: (row: BenchReadRow) => void; readonly write: (row: BenchWriteRow) => void; readonly writesStart?: () => void },
+): Promise<void> {
+  const { rate, writes } = o
+  const durationS = o.durationMs / 1000
   for (const region of REGION_IDS) {
     const terminal = endpoints.terminals.find((t) => t.region === region)!
     const pool = new Pool(endpoints.regions[region].storefront, { connections: 32, pipelining: 1 })
@@ -48,12 +64,12 @@ export async function runBench(args: string[], log: (line: string) => void): Pro
     }
     for (let i = 0; i < 50; i++) await send()
     const s = await openLoopReads(rate, durationS, send)
-    log(`${region.padEnd(16)}${String(s.count).padStart(8)}${String(s.errors).padStart(8)}${fmt(s.p50)}${fmt(s.p90)}${fmt(s.p99)}${fmt(s.max)}`)
+    on.read({ region, ...s })
     await pool.close()
   }
 
-  log('\nsale commit (POST /v1/sales, one round trip to the writer), ms')
-  log(`${'region'.padEnd(16)}${'count'.padStart(8)}${'p50'.padStart(8)}${'p99'.padStart(8)}${'RTT floor'.padStart(11)}${'p50-RTT'.padStart(9)}`)
+  on.writesStart?.()
+  const item = catalogItem('mer_harbour', 'ESP-DBL')
   for (const region of REGION_IDS) {
     const terminal = endpoints.terminals.find((t) => t.region === region && t.merchantId === 'mer_harbour')!
     const pool = new Pool(endpoints.regions[region].storefront, { connections: 4 })
@@ -64,14 +80,13 @@ export async function runBench(args: string[], log: (line: string) => void): Pro
         path: '/v1/sales',
         method: 'POST',
         headers: { authorization: `Bearer ${terminal.apiKey}`, 'idempotency-key': randomUUID(), 'content-type': 'application/json' },
-        body: JSON.stringify({ storeId: terminal.storeId, lines: [{ sku: 'ESP-DBL', quantity: 1 }], payment: { method: 'cash', amountMinor: 350 } }),
+        body: JSON.stringify({ storeId: terminal.storeId, lines: [{ sku: item.sku, quantity: 1 }], payment: { method: 'cash', amountMinor: item.priceMinor } }),
       })
       await res.body.dump()
       if (res.statusCode === 201) latency.record(performance.now() - started)
     }
     await pool.close()
     const s = latency.summary()
-    const floor = rttMs(region as RegionId, endpoints.writer) * endpoints.wanScale
-    log(`${region.padEnd(16)}${String(s.count).padStart(8)}${fmt(s.p50)}${fmt(s.p99)}${fmt(floor).padStart(11)}${fmt(s.p50 - floor).padStart(9)}`)
+    on.write({ region, count: s.count, p50: s.p50, p99: s.p99, floorMs: rttMs(region, endpoints.writer) * endpoints.wanScale })
   }
 }

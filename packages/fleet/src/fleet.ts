@@ -1,12 +1,14 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { runMigrations } from '@pos-fleet/platform/db/migrate'
+import { seedDemo } from '@pos-fleet/platform/db/seed-demo'
 import { type RegionId, regions, topology } from '@pos-fleet/topology'
 import { type Endpoints, describeEndpoints, endpointsFile, readEndpoints, writeEndpoints } from './endpoints.js'
 import { createTopics } from './infra/kafka.js'
 import { binlogGtid, databaseUrls, waitReplicaCaughtUp } from './infra/mariadb.js'
 import { logsDir } from './infra/paths.js'
 import { startInfrastructure, stopInfrastructure } from './infra/infrastructure.js'
-import { seedDemo } from './seed.js'
+import { FleetError } from './errors.js'
+import { isRunning, listProcesses } from './infra/processes.js'
 import { fleetServices, startService } from './services.js'
 
 export interface UpOptions {
@@ -32,7 +34,7 @@ export async function fleetUp(o: UpOptions): Promise<{ endpoints: Endpoints; sta
     await startInfrastructure({ wanScale: o.wanScale, writer, log: o.log })
     const migrateUrl = databaseUrls(writer, writer).migrate
     await runMigrations(migrateUrl)
-    const credentials = await seedDemo(migrateUrl)
+    const credentials = await seedDemo(migrateUrl, writer)
     const seeded = await binlogGtid(writer)
     await Promise.all(regions.filter((r) => r.id !== writer).map((r) => waitReplicaCaughtUp(r.id, seeded, 30_000)))
     log(`schema migrated and demo tenants seeded at ${writer}; replicas have them`)
@@ -40,7 +42,7 @@ export async function fleetUp(o: UpOptions): Promise<{ endpoints: Endpoints; sta
     await Promise.all(regions.map((r) => createTopics(r.id, Object.values(topology.kafka.topics))))
 
     const dbUrls = (r: RegionId) => databaseUrls(r, writer)
-    await Promise.all(fleetServices({ writer, dbUrls, logLevel: o.logLevel ?? 'info' }).map((s) => startService(s)))
+    await Promise.all(fleetServices({ writer, logLevel: o.logLevel ?? 'info' }).map((s) => startService(s)))
     log('services ready in every region')
 
     const endpoints = describeEndpoints({
@@ -60,6 +62,31 @@ export async function fleetUp(o: UpOptions): Promise<{ endpoints: Endpoints; sta
     log('start-up failed; stopping everything that was started')
     await stopInfrastructure().catch(() => undefined)
     throw err
+  }
+}
+
+/**
+ * The one "is a fleet running?" check of every command that needs a fleet: the endpoints
+ * `fleet up` published, and every process it recorded still alive. Otherwise a FleetError
+ * (exit 2) saying what to do, rather than a raw ENOENT or a connection refused halfway.
+ */
+export function requireRunningFleet(): Endpoints {
+  if (!existsSync(endpointsFile)) throw new FleetError('no fleet is running: start one with `pnpm fleet up --detach`', { exitCode: 2 })
+  const restart = 'stop what is left with `pnpm fleet down`, then `pnpm fleet up --detach`'
+  let why: string | undefined
+  try {
+    const recorded = listProcesses()
+    const stopped = recorded.filter((p) => !isRunning(p)).map((p) => p.name)
+    if (recorded.length === 0) why = 'no process is recorded'
+    else if (stopped.length > 0) why = `${stopped.join(', ')} stopped`
+  } catch (error) {
+    throw new FleetError(`cannot tell whether the fleet is running: ${restart}`, { exitCode: 2, cause: error })
+  }
+  if (why) throw new FleetError(`the fleet is not running (${why}): ${restart}`, { exitCode: 2 })
+  try {
+    return readEndpoints(endpointsFile)
+  } catch (error) {
+    throw new FleetError(`cannot read ${endpointsFile}: ${restart}`, { exitCode: 2, cause: error })
   }
 }
 

@@ -3,10 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import mysql from 'mysql2/promise'
 import { DEFAULT_DB_WRITE_TIMEOUT_MS } from '@pos-fleet/platform/config'
 import { answerBoundMs } from '@pos-fleet/platform/deadline'
-import { type RegionId, REGION_IDS, isRegionId } from '@pos-fleet/topology'
+import { type RegionId, REGION_IDS, catalogItem, isRegionId } from '@pos-fleet/topology'
 import type { Endpoints } from '../endpoints.js'
 import { databaseUrls } from '../infra/mariadb.js'
-import { type FaultMode, type FaultOptions, FAULT_MODES, injectFault, isFaultMode } from '../infra/toxiproxy.js'
+import { type FaultMode, type FaultOptions, injectFault } from '../infra/toxiproxy.js'
 
 /**
  * A deliberately broken invariant, to prove the drill fails when one breaks:
@@ -93,16 +93,13 @@ export interface DrillReport {
   ok: boolean
 }
 
-const SKUS: Record<string, Array<{ sku: string; price: number }>> = {
-  mer_harbour: [
-    { sku: 'ESP-DBL', price: 350 },
-    { sku: 'CRS-BTR', price: 325 },
-  ],
-  mer_linden: [
-    { sku: 'BK-NOVEL', price: 1_299 },
-    { sku: 'BAG-TOTE', price: 900 },
-  ],
-}
+/** Two items per demo merchant, at the spec's prices. */
+const SKUS: Record<string, Array<{ sku: string; price: number }>> = Object.fromEntries(
+  Object.entries({ mer_harbour: ['ESP-DBL', 'CRS-BTR'], mer_linden: ['BK-NOVEL', 'BAG-TOTE'] }).map(([merchantId, skus]) => [
+    merchantId,
+    skus.map((sku) => ({ sku, price: catalogItem(merchantId, sku).priceMinor })),
+  ]),
+)
 
 async function http(url: string, init: { apiKey: string; body?: unknown; headers?: Record<string, string> }) {
   const res = await fetch(url, {
@@ -372,12 +369,6 @@ export function parseDrillRegion(raw: string | undefined, writer: RegionId): Reg
   if (!raw) throw new Error('--region is required, e.g. --region eu-central-1')
   if (!isRegionId(raw)) throw new Error(`--region must be one of ${REGION_IDS.join(', ')} (got "${raw}")`)
   if (raw === writer) throw new Error(`--region ${raw} is the writer: cutting it is a failover, not a partition of a reader (use drill failover)`)
-  return raw
-}
-
-export function parseDrillMode(raw: string | undefined): FaultMode {
-  if (raw === undefined) return 'blackhole'
-  if (!isFaultMode(raw)) throw new Error(`--mode must be one of ${FAULT_MODES.join(', ')} (got "${raw}")`)
   return raw
 }
 

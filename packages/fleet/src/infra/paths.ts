@@ -2,9 +2,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs'
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { RegionId } from '@pos-fleet/topology'
-
-/** Keep in step with `kafka.version` in scripts/deps/kafka-pom.xml (bootstrap.sh fetches that one). */
-export const KAFKA_VERSION = '3.9.1'
+import { KAFKA_VERSION } from '@pos-fleet/topology/kafka'
 
 /** The nearest ancestor holding pnpm-workspace.yaml, so this works from src/ (tsx) and dist/ alike. */
 export function findRepoRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
@@ -22,8 +20,11 @@ export const binDir = join(cacheDir, 'bin')
 export const kafkaLibsDir = join(cacheDir, 'kafka', KAFKA_VERSION, 'libs')
 export const toxiproxyServerBin = join(binDir, 'toxiproxy-server')
 
-/** Runtime state of the native fleet; gitignored, and regions/ is wiped by every `fleet up`. */
-export const stateDir = join(repoRoot, '.pos-fleet')
+/**
+ * Runtime state of the native fleet; gitignored, and regions/ is wiped by every `fleet up`.
+ * POS_FLEET_STATE_DIR moves it (unit tests use a temporary one, never a running fleet's).
+ */
+export const stateDir = resolve(process.env.POS_FLEET_STATE_DIR ?? join(repoRoot, '.pos-fleet'))
 export const logsDir = join(stateDir, 'logs')
 export const processesFile = join(stateDir, 'processes.json')
 export const regionsDir = join(stateDir, 'regions')

@@ -1,9 +1,11 @@
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { dirname } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { type Result, execa } from 'execa'
+import pRetry from 'p-retry'
+import { messageOf } from '../errors.js'
 import { logsDir, processLogPath, processesFile, stateDir } from './paths.js'
 
 /** A long-running child recorded in .pos-fleet/processes.json, so another `fleet` process can stop it. */
@@ -73,14 +75,17 @@ export async function startProcess(options: StartProcessOptions): Promise<Runnin
   const fd = openSync(log, 'w')
   let child: ChildProcess
   try {
-    // detached: the child leads a new session and process group, outliving this process.
+    // node:child_process rather than execa: the child must outlive this process (`fleet up
+    // --detach` returns), so it writes its log itself through one inherited descriptor, and
+    // nothing of execa's supervision (piping, cleanup on exit, result) applies.
+    // detached: the child leads a new session and process group, so signals reach anything it forks.
     child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env ?? process.env, detached: true, stdio: ['ignore', fd, fd] })
   } finally {
     closeSync(fd)
   }
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve)
-    child.once('error', (error) => reject(new Error(`cannot start ${options.name} (${options.command}): ${error.message}`)))
+    child.once('error', (error) => reject(new Error(`cannot start ${options.name} (${options.command}): ${error.message}`, { cause: error })))
   })
   const pid = child.pid as number
   const exited = new Promise<ExitStatus>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
@@ -92,7 +97,14 @@ export async function startProcess(options: StartProcessOptions): Promise<Runnin
   return { ...tracked, exited }
 }
 
-/** Runs a short-lived command to completion with its output in `log`; throws with the log's tail on failure. */
+function exitStatus(result: Result): ExitStatus {
+  return { code: result.exitCode ?? null, signal: (result.signal as NodeJS.Signals | undefined) ?? null }
+}
+
+/**
+ * Runs a short-lived command to completion with its interleaved output saved to `log`; throws
+ * with the output's tail on failure, so the cause is visible without opening the file.
+ */
 export async function runCommand(
   what: string,
   command: string,
@@ -100,18 +112,13 @@ export async function runCommand(
   options: { readonly log: string; readonly env?: NodeJS.ProcessEnv; readonly cwd?: string },
 ): Promise<void> {
   mkdirSync(dirname(options.log), { recursive: true })
-  const fd = openSync(options.log, 'w')
-  let status: ExitStatus
-  try {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', fd, fd] })
-    status = await new Promise<ExitStatus>((resolve, reject) => {
-      child.once('error', (error) => reject(new Error(`cannot run ${what} (${command}): ${error.message}`)))
-      child.once('exit', (code, signal) => resolve({ code, signal }))
-    })
-  } finally {
-    closeSync(fd)
+  const result = await execa(command, args, { cwd: options.cwd, env: options.env ?? process.env, extendEnv: false, stdin: 'ignore', all: true, reject: false })
+  writeFileSync(options.log, result.all ?? '')
+  // Neither an exit code nor a signal: the command never ran (not found, not executable).
+  if (result.exitCode === undefined && result.signal === undefined) throw new Error(`cannot run ${what} (${command}): ${result.shortMessage}`, { cause: result.cause })
+  if (result.exitCode !== 0) {
+    throw new Error(`${what} failed (${describeExit(exitStatus(result))})\n--- last lines of ${options.log} ---\n${lastLines(result.all ?? '', 15)}`)
   }
-  if (status.code !== 0) throw new Error(`${what} failed (${describeExit(status)})${logTails(options.log)}`)
 }
 
 /**
@@ -243,25 +250,40 @@ export async function assertPortsFree(ports: readonly number[], owner: string): 
   )
 }
 
-/** Retries `attempt` every `intervalMs` until it resolves; after `timeoutMs` rethrows its last error. */
+/**
+ * p-retry gives up at once on a TypeError, taking it for a bug; a start-up wait retries whatever
+ * its probe throws until the deadline (a driver may throw one while its server is coming up),
+ * so a TypeError travels wrapped in this and is unwrapped at the end.
+ */
+class RetriedTypeError extends Error {}
+
+/** Retries `attempt` every `intervalMs` until it resolves; after `timeoutMs` throws with its last error as the cause. */
 export async function retryUntil<T>(
   what: string,
   timeoutMs: number,
   attempt: () => Promise<T>,
   options: { readonly intervalMs?: number; readonly signal?: AbortSignal } = {},
 ): Promise<T> {
-  const intervalMs = options.intervalMs ?? 100
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    options.signal?.throwIfAborted()
+  const attemptAny = async () => {
     try {
       return await attempt()
     } catch (error) {
-      if (Date.now() + intervalMs >= deadline) {
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${messageOf(error)}`, { cause: error })
-      }
+      throw error instanceof TypeError ? new RetriedTypeError(error.message, { cause: error }) : error
     }
-    await sleep(intervalMs, undefined, options.signal ? { signal: options.signal } : undefined)
+  }
+  try {
+    return await pRetry(attemptAny, {
+      retries: Number.POSITIVE_INFINITY,
+      factor: 1,
+      minTimeout: options.intervalMs ?? 100,
+      randomize: false,
+      maxRetryTime: timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    })
+  } catch (error) {
+    if (options.signal?.aborted) throw error
+    const last = error instanceof RetriedTypeError ? error.cause : error
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${messageOf(last)}`, { cause: last })
   }
 }
 
@@ -305,7 +327,10 @@ function logTails(...paths: (string | undefined)[]): string {
     .join('')
 }
 
-/** The last `lines` lines of a file, reading only its end (broker logs grow large). */
+/**
+ * The last `lines` lines of a log a detached process writes itself, reading only the file's
+ * end (broker logs grow large); execa cannot help here, the output never passes through us.
+ */
 function tailFile(path: string, lines: number): string {
   if (!existsSync(path)) return '(no such file)'
   const size = statSync(path).size
@@ -317,9 +342,11 @@ function tailFile(path: string, lines: number): string {
   } finally {
     closeSync(fd)
   }
-  return buffer.toString('utf8').trimEnd().split('\n').slice(-lines).join('\n')
+  return lastLines(buffer.toString('utf8'), lines)
 }
 
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+function lastLines(text: string, lines: number): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n')
 }
+
+export { messageOf } from '../errors.js'

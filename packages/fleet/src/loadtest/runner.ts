@@ -1,17 +1,16 @@
-import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { cpus, totalmem } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Pool } from 'undici'
-import { type RegionId, REGION_IDS, rttMs } from '@pos-fleet/topology'
+import { type RegionId, REGION_IDS, catalogItem, rttMs } from '@pos-fleet/topology'
 import type { Endpoints } from '../endpoints.js'
-import { repoRoot } from '../infra/paths.js'
+import { startBareServer } from './bare-server-process.js'
 import { openLoop } from './open-loop.js'
 import { cpuDuring, processStats } from './process-stats.js'
 import { type LoadtestReport, OPERATIONS, type Operation, type RegionReport } from './report-schema.js'
 import { type LatencyRecorder, createLatencyRecorder, percentile, weightedCycle } from './stats.js'
 
-export const DEFAULT_MIX: Record<Operation, number> = { browse: 40, stock: 20, checkout: 25, lookup: 10, restock: 5 }
+export { DEFAULT_MIX } from './options.js'
 
 export interface LoadtestOptions {
   durationS: number
@@ -32,7 +31,8 @@ interface OpStats {
   errors: Record<string, number>
 }
 
-const SKU = { mer_harbour: ['ESP-DBL', 350], mer_linden: ['BK-NOVEL', 1_299] } as const
+/** What each demo merchant's terminals sell: well-stocked items, at the spec's prices. */
+const SKU: Record<string, string> = { mer_harbour: 'ESP-DBL', mer_linden: 'BK-NOVEL' }
 
 function ok(status: number, op: Operation): boolean {
   if (op === 'checkout' || op === 'restock') return status === 201 || status === 202 || status === 200
@@ -97,7 +97,7 @@ export async function runLoadtest(endpoints: Endpoints, o: LoadtestOptions): Pro
   async function runOp(s: (typeof regionState)[number], op: Operation, n: number, scheduledAt: number): Promise<void> {
     const terminal = s.terminals[n % s.terminals.length]!
     const auth = { authorization: `Bearer ${terminal.apiKey}` }
-    const [sku, price] = SKU[terminal.merchantId as keyof typeof SKU]
+    const { sku, priceMinor: price } = catalogItem(terminal.merchantId, SKU[terminal.merchantId]!)
     let status = 0
     try {
       switch (op) {
@@ -191,8 +191,8 @@ export async function runLoadtest(endpoints: Endpoints, o: LoadtestOptions): Pro
       try {
         const r = await request(writerPool, '/v1/sales', 'POST', { authorization: `Bearer ${probeTerminal.apiKey}`, 'idempotency-key': randomUUID() }, {
           storeId: probeTerminal.storeId,
-          lines: [{ sku: 'ESP-DBL', quantity: 1 }],
-          payment: { method: 'cash', amountMinor: 350 },
+          lines: [{ sku: SKU.mer_harbour!, quantity: 1 }],
+          payment: { method: 'cash', amountMinor: catalogItem('mer_harbour', SKU.mer_harbour!).priceMinor },
         })
         const committedAt = performance.now()
         if (r.status === 201) {
@@ -318,17 +318,9 @@ export function findProblems(r: LoadtestReport): string[] {
 async function measureBaseline(endpoints: Endpoints, seconds: number): Promise<NonNullable<LoadtestReport['baseline']>> {
   const region = REGION_IDS.find((r) => r !== endpoints.writer)!
   const terminal = endpoints.terminals.find((t) => t.region === region)!
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./bare-catalog-server.ts', import.meta.url).pathname], {
-    cwd: repoRoot,
-    env: { ...process.env, DB_READ_URL: endpoints.regions[region].db.read, MERCHANT_ID: terminal.merchantId },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const server = await startBareServer(endpoints.regions[region].db.read, terminal.merchantId)
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`bare baseline server exited (${code})`)))
-      child.stdout.once('data', (chunk: Buffer) => resolve((JSON.parse(chunk.toString()) as { port: number }).port))
-    })
-    const bare = new Pool(`http://127.0.0.1:${port}`, { connections: 16 })
+    const bare = new Pool(`http://127.0.0.1:${server.port}`, { connections: 16 })
     const platform = new Pool(endpoints.regions[region].storefront, { connections: 16 })
     const rec = { bare: createLatencyRecorder(), platform: createLatencyRecorder() }
     const errors = { bare: 0, platform: 0 }
@@ -351,7 +343,7 @@ async function measureBaseline(endpoints: Endpoints, seconds: number): Promise<N
     const p = rec.platform.summary()
     return { region, bare: b, platform: p, errors, ratioP50: b.p50 > 0 ? p.p50 / b.p50 : 0, ratioP99: b.p99 > 0 ? p.p99 / b.p99 : 0 }
   } finally {
-    child.kill('SIGTERM')
+    await server.stop()
   }
 }
 

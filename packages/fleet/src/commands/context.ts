@@ -1,0 +1,27 @@
+import type { Endpoints } from '../endpoints.js'
+
+/** Where a command writes, so tests run commands in-process and read what they printed. */
+export interface CliIo {
+  readonly stdout: (text: string) => void
+  readonly stderr: (text: string) => void
+}
+
+export interface CliContext extends CliIo {
+  /** One line on stdout. */
+  readonly log: (line: string) => void
+  /** A command that completes but reports a failure (a FAIL verdict, a service not ready) sets 1. */
+  exitCode: number
+}
+
+export function createContext(io: CliIo): CliContext {
+  return { ...io, log: (line) => io.stdout(`${line}\n`), exitCode: 0 }
+}
+
+/**
+ * The running fleet, or a FleetError (exit 2). Imported on use: fleet.ts pulls in the Kafka and
+ * MariaDB clients, which `--help` and a bad flag have no need to load.
+ */
+export async function runningFleet(): Promise<Endpoints> {
+  const { requireRunningFleet } = await import('../fleet.js')
+  return requireRunningFleet()
+}

@@ -1,0 +1,70 @@
+/**
+ * What the CLI prints, as pure functions from results to lines: no I/O here, and nothing the
+ * commands compute. Type imports only, so loading this module loads no client library.
+ */
+import type { BenchReadRow, BenchWriteRow } from './bench.js'
+import type { Endpoints } from './endpoints.js'
+import type { RegionStatus } from './fleet.js'
+import type { SweepStep } from './loadtest/sweep.js'
+
+export function renderFleetReady(endpoints: Endpoints, startupMs: number, endpointsPath: string): string[] {
+  const lines = [`\nfleet ready in ${(startupMs / 1000).toFixed(1)} s — writer ${endpoints.writer}, WAN scale ${endpoints.wanScale}`]
+  for (const [region, e] of Object.entries(endpoints.regions)) {
+    lines.push(
+      `  ${region.padEnd(15)} ${e.role.padEnd(7)} storefront ${e.storefront}  inventory ${e.inventoryDelta}${e.paymentsWorker ? `  payments-worker ${e.paymentsWorker}` : ''}`,
+    )
+  }
+  lines.push(`  sandbox payment gateway (emulated PSP) ${endpoints.paymentGateway}; toxiproxy ${endpoints.toxiproxy}`)
+  lines.push(`endpoints and demo API keys: ${endpointsPath}`)
+  return lines
+}
+
+export function renderStatus(status: readonly RegionStatus[]): string[] {
+  return status.map((r) => {
+    const services = Object.entries(r.services)
+      .map(([name, v]) => `${name} ${v.ready ? 'ready' : 'NOT READY'}`)
+      .join(', ')
+    return `${r.region.padEnd(15)} ${r.role.padEnd(7)} write path ${r.writePath.padEnd(4)} lag ${String(r.replicationLagMs ?? '?').padStart(5)} ms  ${services}`
+  })
+}
+
+export function allReady(status: readonly RegionStatus[]): boolean {
+  return status.every((r) => Object.values(r.services).every((v) => v.ready))
+}
+
+export function renderProgress(elapsedS: number, totalS: number, completed: number, errors: number): string {
+  const width = 30
+  const filled = Math.max(0, Math.min(width, Math.round((elapsedS / totalS) * width)))
+  return `[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${Math.min(elapsedS, totalS).toFixed(0)}/${totalS} s  ${completed} requests  ${errors} errors`
+}
+
+export function renderSweepStep(step: SweepStep): string {
+  const regions = Object.entries(step.regions).map(([r, v]) => `${r} +${v.overheadP99Ms.toFixed(1)} ms p99${v.errors ? ` ${v.errors} errors` : ''}`)
+  return `  ${String(step.rate).padStart(5)}/s  ${regions.join('   ')}`
+}
+
+export function renderSustained(sustained: Record<string, number>): string {
+  return `highest sustained checkout rate per region: ${Object.entries(sustained)
+    .map(([r, v]) => `${r} ${v}/s`)
+    .join(', ')}`
+}
+
+const ms = (n: number) => n.toFixed(2).padStart(8)
+
+export const benchReadHeader = [
+  'local catalog read (GET /v1/catalog/items), ms from scheduled send',
+  `${'region'.padEnd(16)}${'count'.padStart(8)}${'errors'.padStart(8)}${'p50'.padStart(8)}${'p90'.padStart(8)}${'p99'.padStart(8)}${'max'.padStart(8)}`,
+]
+
+export function renderBenchRead(r: BenchReadRow): string {
+  return `${r.region.padEnd(16)}${String(r.count).padStart(8)}${String(r.errors).padStart(8)}${ms(r.p50)}${ms(r.p90)}${ms(r.p99)}${ms(r.max)}`
+}
+
+export const benchWriteHeader = [
+  '\nsale commit (POST /v1/sales, one round trip to the writer), ms',
+  `${'region'.padEnd(16)}${'count'.padStart(8)}${'p50'.padStart(8)}${'p99'.padStart(8)}${'RTT floor'.padStart(11)}${'p50-RTT'.padStart(9)}`,
+]
+
+export function renderBenchWrite(r: BenchWriteRow): string {
+  return `${r.region.padEnd(16)}${String(r.count).padStart(8)}${ms(r.p50)}${ms(r.p99)}${ms(r.floorMs).padStart(11)}${ms(r.p50 - r.floorMs).padStart(9)}`
+}
