@@ -41,17 +41,27 @@ export interface Killable {
 export function fleetService(name: string, env: Record<string, string> = {}): Killable & { launch: ServiceLaunch } {
   const found = fleetServices({ writer: fleet.writer, dbUrls: (r) => fleet.regions[r].db, logLevel: 'info' }).find((s) => s.name === name)
   if (!found) throw new Error(`no fleet service ${name}`)
-  const launch = { ...found, env: { ...found.env, ...env } }
-  return { name, port: launch.port, launch, start: () => startService(launch) }
+  return ownService({ ...found, env: { ...found.env, ...env } })
+}
+
+/** A process of the test's own, started from a launch like the fleet's. */
+export function ownService(launch: ServiceLaunch): Killable & { launch: ServiceLaunch } {
+  return { name: launch.name, port: launch.port, launch, start: () => startService(launch) }
 }
 
 export function regionKafka(region: RegionId): Killable {
   return { name: `kafka-${region}`, port: regionSpec(region).ports.kafka, start: () => startRegionKafka(region) }
 }
 
+/** Signals a tracked process and waits until it is really gone: the kernel frees its port only then. */
+export async function signalAndWait(target: Killable, signal: NodeJS.Signals): Promise<void> {
+  if (!signalService(target.name, signal)) throw new Error(`${target.name} is not running`)
+  await eventually(() => isPortFree(target.port), 15_000, `${target.name} gone after ${signal}`)
+}
+
 /**
- * SIGKILLs a process of the fleet and waits until it is really gone (its port free). Returns
- * its restart; if the test does not call it, the restart runs when the test ends.
+ * SIGKILLs a process of the fleet and waits until it is gone. Returns its restart; if the
+ * test does not call it, the restart runs when the test ends.
  */
 export async function kill(target: Killable): Promise<() => Promise<void>> {
   let restarted: Promise<unknown> | undefined
@@ -62,8 +72,7 @@ export async function kill(target: Killable): Promise<() => Promise<void>> {
   onTestFinished(async () => {
     if (await isPortFree(target.port)) await restart()
   })
-  if (!signalService(target.name, 'SIGKILL')) throw new Error(`${target.name} is not running`)
-  await eventually(() => isPortFree(target.port), 15_000, `${target.name} gone`)
+  await signalAndWait(target, 'SIGKILL')
   return restart
 }
 

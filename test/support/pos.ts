@@ -69,3 +69,23 @@ export async function gatewayCharges(paymentId: string, gatewayUrl = fleet.payme
   const r = await call(`${gatewayUrl}/v1/charges?paymentId=${encodeURIComponent(paymentId)}`)
   return { charges: r.body.charges, attempts: r.body.attempts ?? 0 }
 }
+
+/**
+ * Duplicates and losses measured per client-chosen id: `accepted` maps each Idempotency-Key
+ * the tenant's tills got a 201/202 for to the sale id in that answer. The tenant's sales on
+ * the writer must be exactly those — one row per accepted key, under the accepted sale id,
+ * committed, and no sale the client was never told about (a replay under a new key or id).
+ */
+export async function expectSalesExactly(tenant: Tenant, accepted: ReadonlyMap<string, string>, timeoutMs = 30_000): Promise<void> {
+  const rows = await eventually(async () => {
+    const r = await writerQuery<{ id: string; k: string; status: string }>('SELECT id, idempotency_key AS k, status FROM sales WHERE merchant_id = ?', [tenant.merchantId])
+    return r.length >= accepted.size ? r : undefined
+  }, timeoutMs, `${accepted.size} accepted sales on the writer`)
+  const byKey = new Map<string, string[]>()
+  for (const r of rows) byKey.set(r.k, [...(byKey.get(r.k) ?? []), r.id])
+  const unexpected = rows.filter((r) => !accepted.has(r.k)).map((r) => r.k)
+  const wrong = [...accepted].filter(([k, id]) => byKey.get(k)?.length !== 1 || byKey.get(k)![0] !== id)
+  if (unexpected.length || wrong.length || rows.some((r) => r.status !== 'committed')) {
+    throw new Error(`sales differ from what was accepted: ${JSON.stringify({ accepted: accepted.size, rows: rows.length, unexpected, wrong: wrong.map(([k]) => ({ key: k, rows: byKey.get(k) ?? [] })) })}`)
+  }
+}
