@@ -1,10 +1,11 @@
 import { eq } from 'drizzle-orm'
 import type { FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { LRUCache } from 'lru-cache'
 import type { Db } from './db/client.js'
 import { managerKeys } from './db/schema/manager-keys.js'
 import { terminals } from './db/schema/terminals.js'
 import { sha256Hex } from './hashing.js'
-import type { App } from './http.js'
 import { Problem } from './problem.js'
 
 export interface TerminalPrincipal {
@@ -22,17 +23,21 @@ export interface ManagerPrincipal {
 
 export type Principal = TerminalPrincipal | ManagerPrincipal
 
-const CACHE_TTL_MS = 10_000
+/** Finds the principal whose API key hashes to `hash`, or null. */
+export type PrincipalLookup = (hash: string) => Promise<Principal | null>
 
-/**
- * Resolves `Authorization: Bearer <key>` against the hashed keys on the local
- * replica. A short cache keeps the hot path free of a query per request; a revoked
- * key stops working within CACHE_TTL_MS.
- */
-export function createApiKeyAuthenticator(read: Db) {
-  const cache = new Map<string, { principal: Principal | null; expires: number }>()
+export interface ApiKeyCacheOptions {
+  /** A revoked key stops working within this long. */
+  ttlMs?: number
+  /** Keys that resolved to a principal. */
+  knownMax?: number
+  /** Keys that resolved to nothing; kept apart so they can never evict a known key. */
+  unknownMax?: number
+}
 
-  async function lookup(hash: string): Promise<Principal | null> {
+/** Terminal and manager keys on the local replica, by SHA-256 of the key. */
+export function principalLookup(read: Db): PrincipalLookup {
+  return async (hash) => {
     const [terminal] = await read
       .select({ id: terminals.id, merchantId: terminals.merchantId, storeId: terminals.storeId })
       .from(terminals)
@@ -46,43 +51,68 @@ export function createApiKeyAuthenticator(read: Db) {
       .limit(1)
     return manager ? { kind: 'manager', ...manager } : null
   }
+}
+
+const unauthorized = (detail: string) => new Problem('unauthorized', detail, {}, { 'www-authenticate': 'Bearer' })
+
+/**
+ * Resolves `Authorization: Bearer <key>`. Known keys are cached so the hot path is free
+ * of a query per request. Unknown keys get their own, smaller LRU: a flood of random keys
+ * only churns that one (and each costs at most one lookup per TTL), while the terminals'
+ * keys stay cached.
+ */
+export function createApiKeyAuthenticator(lookup: PrincipalLookup, o: ApiKeyCacheOptions = {}) {
+  const ttl = o.ttlMs ?? 10_000
+  const known = new LRUCache<string, Principal>({ max: o.knownMax ?? 10_000, ttl })
+  const unknown = new LRUCache<string, true>({ max: o.unknownMax ?? 1_000, ttl })
 
   return async function authenticate(request: FastifyRequest): Promise<Principal> {
     const header = request.headers.authorization
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null
-    if (!match?.[1]) throw new Problem('unauthorized', 'send Authorization: Bearer <api key>', {}, { 'www-authenticate': 'Bearer' })
+    if (!match?.[1]) throw unauthorized('send Authorization: Bearer <api key>')
     const hash = sha256Hex(match[1])
-    const now = Date.now()
-    let entry = cache.get(hash)
-    if (!entry || entry.expires < now) {
-      entry = { principal: await lookup(hash), expires: now + CACHE_TTL_MS }
-      if (cache.size > 10_000) cache.clear()
-      cache.set(hash, entry)
+    const cached = known.get(hash)
+    if (cached) return cached
+    if (!unknown.has(hash)) {
+      const principal = await lookup(hash)
+      if (principal) {
+        known.set(hash, principal)
+        return principal
+      }
+      unknown.set(hash, true)
     }
-    if (!entry.principal) throw new Problem('unauthorized', 'unknown API key', {}, { 'www-authenticate': 'Bearer' })
-    return entry.principal
+    throw unauthorized('unknown API key')
   }
 }
 
-export type Authenticator = ReturnType<typeof createApiKeyAuthenticator>
+export type Authenticator = (request: FastifyRequest) => Promise<Principal>
 
-const principals = new WeakMap<FastifyRequest, Principal>()
-
-/**
- * Authenticates every /v1 request in onRequest — before the body is parsed or
- * validated — so an unauthenticated caller learns nothing but 401.
- */
-export function authenticateApiRoutes(app: { addHook: App['addHook'] }, authenticate: Authenticator): void {
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/v1/')) return
-    principals.set(request, await authenticate(request))
-  })
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by apiKeyAuth for requests in its scope; null elsewhere. */
+    principal: Principal | null
+  }
 }
 
+/**
+ * Authenticates every request of the scope it is registered in, in onRequest — before
+ * the body is parsed or validated — so an unauthenticated caller learns nothing but 401.
+ * fastify-plugin lets the hook apply to the enclosing scope (the encapsulated /v1 one),
+ * so routes outside it (health, metrics) stay open.
+ */
+export const apiKeyAuth = fp<{ authenticate: Authenticator }>(
+  async (scope, { authenticate }) => {
+    scope.decorateRequest('principal', null)
+    scope.addHook('onRequest', async (request) => {
+      request.principal = await authenticate(request)
+    })
+  },
+  { name: 'pos-api-key-auth', fastify: '5.x' },
+)
+
 export function principalOf(request: FastifyRequest): Principal {
-  const principal = principals.get(request)
-  if (!principal) throw new Problem('unauthorized')
-  return principal
+  if (!request.principal) throw new Problem('unauthorized')
+  return request.principal
 }
 
 export function terminalOf(request: FastifyRequest): TerminalPrincipal {

@@ -1,19 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto'
+import canonicalize from 'canonicalize'
 
 export function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex')
 }
 
-/** Stable JSON: object keys sorted, so the same body always hashes the same. */
+/**
+ * RFC 8785 (JCS) canonical JSON: keys sorted by UTF-16 code units, ECMAScript number
+ * form, so the same body always hashes the same whatever its key order or spacing.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
-  }
-  return JSON.stringify(value)
+  return canonicalize(value) ?? 'null'
+}
+
+/** The idempotency fingerprint of a request body (stored as sales.request_hash). */
+export function requestFingerprint(body: unknown): string {
+  return sha256Hex(canonicalJson(body))
 }
 
 /** A new API key: shown once to its owner; only its SHA-256 is stored. */

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyError, type FastifyServerOptions, LogController } from 'fastify'
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
 import { Problem, type ProblemCode } from './problem.js'
 import { isWritePathUnavailable, writePathUnavailable } from './db/errors.js'
 
@@ -28,6 +28,14 @@ function toProblem(err: FastifyError): Problem {
   if (err instanceof SyntaxError && err.statusCode === 400) return new Problem('malformed-json', err.message)
   if (isWritePathUnavailable(err)) return writePathUnavailable(err)
   return new Problem('internal')
+}
+
+/** 404 problem+json for a path no route serves. */
+export function notFound(request: FastifyRequest, reply: FastifyReply): void {
+  void reply
+    .code(404)
+    .type('application/problem+json')
+    .send(new Problem('not-found', `no route ${request.method} ${request.url}`).toJSON(request.url))
 }
 
 /**
@@ -65,12 +73,7 @@ export function createHttpApp(options: HttpAppOptions) {
     request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request completed')
   })
 
-  app.setNotFoundHandler((request, reply) => {
-    void reply
-      .code(404)
-      .type('application/problem+json')
-      .send(new Problem('not-found', `no route ${request.method} ${request.url}`).toJSON(request.url))
-  })
+  app.setNotFoundHandler(notFound)
 
   return app
 }

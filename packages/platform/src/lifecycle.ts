@@ -1,3 +1,4 @@
+import closeWithGrace from 'close-with-grace'
 import type { App } from './http.js'
 
 export interface ServiceHandle {
@@ -7,33 +8,18 @@ export interface ServiceHandle {
 }
 
 /**
- * The process entry's half of a service: listen, then on SIGTERM/SIGINT stop taking
- * requests, let in-flight ones finish, close the dependencies in order and exit.
- * A hard deadline makes a wedged dependency unable to keep the pod alive forever.
+ * The process entry's half of a service: listen, then on SIGTERM/SIGINT (or a crash)
+ * stop taking requests, let in-flight ones finish, close the dependencies in order and
+ * exit. close-with-grace's delay makes a wedged dependency unable to keep the pod alive.
  */
 export async function runService(handle: ServiceHandle, listen: { host: string; port: number }, graceMs: number): Promise<void> {
   const { app, closers } = handle
-  let closing = false
-  const shutdown = async (signal: string) => {
-    if (closing) return
-    closing = true
-    app.log.info({ signal }, 'draining')
-    const deadline = setTimeout(() => {
-      app.log.error({ graceMs }, 'drain deadline passed; exiting')
-      process.exit(1)
-    }, graceMs)
-    deadline.unref()
-    try {
-      await app.close()
-      for (const close of closers) await close()
-      app.log.info('drained')
-      process.exit(0)
-    } catch (err) {
-      app.log.error({ err }, 'error while draining')
-      process.exit(1)
-    }
-  }
-  process.once('SIGTERM', () => void shutdown('SIGTERM'))
-  process.once('SIGINT', () => void shutdown('SIGINT'))
+  closeWithGrace({ delay: graceMs, logger: app.log }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'crashed; draining')
+    else app.log.info({ signal }, 'draining')
+    await app.close()
+    for (const close of closers) await close()
+    app.log.info('drained')
+  })
   await app.listen(listen)
 }

@@ -22,7 +22,9 @@ export function createLocalQueue<T>(o: {
   keyOf: (item: T) => string
   idOf: (item: T) => string
   log: FastifyBaseLogger
+  enqueueTimeoutMs?: number
 }) {
+  const enqueueTimeoutMs = o.enqueueTimeoutMs ?? ENQUEUE_TIMEOUT_MS
   const view = new Map<string, T>()
   let viewConsumer: Consumer | undefined
 
@@ -34,7 +36,7 @@ export function createLocalQueue<T>(o: {
      */
     async enqueue(item: T): Promise<void> {
       await withDeadline(
-        ENQUEUE_TIMEOUT_MS,
+        enqueueTimeoutMs,
         `queueing to ${o.topic}`,
         o.producer.send({ topic: o.topic, acks: -1, messages: [{ key: o.keyOf(item), value: JSON.stringify(item) }] }),
       )
@@ -88,7 +90,12 @@ export function startReplayer<T>(o: {
   apply: (item: T) => Promise<ApplyOutcome>
   onApplied?: (item: T, outcome: ApplyOutcome) => void
   log: FastifyBaseLogger
+  /** How long to wait before looking at the breaker again, and before retrying a failed item. */
+  pauseMs?: number
+  retryBackoffMs?: number
 }) {
+  const pauseMs = o.pauseMs ?? PAUSE_MS
+  const retryBackoffMs = o.retryBackoffMs ?? POISON_BACKOFF_MS
   // A crashed replayer's partitions move to a live one after sessionTimeout: keep it short.
   const consumer = o.kafka.consumer({ groupId: o.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000 })
   let stopping = false
@@ -104,7 +111,7 @@ export function startReplayer<T>(o: {
           if (stopping) throw new Error('replayer stopping')
           if (o.breaker.isOpen()) {
             await heartbeat()
-            await sleep(PAUSE_MS)
+            await sleep(pauseMs)
             continue
           }
           try {
@@ -115,7 +122,7 @@ export function startReplayer<T>(o: {
             if (o.breaker.reportFailure(err)) continue
             o.log.error({ err, topic: o.topic, offset: message.offset }, 'replay of a queued item failed; retrying')
             await heartbeat()
-            await sleep(POISON_BACKOFF_MS)
+            await sleep(retryBackoffMs)
           }
         }
       },

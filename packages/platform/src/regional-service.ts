@@ -1,46 +1,47 @@
 import type { Static, TObject } from '@sinclair/typebox'
+import type { FastifyBaseLogger } from 'fastify'
 import type { Kafka, Producer } from 'kafkajs'
 import { pino } from 'pino'
-import { type Authenticator, createApiKeyAuthenticator } from './auth.js'
-import { type DatabaseEnv, type BaseEnv, loadConfig } from './config.js'
-import { type Database, createDatabase } from './db/client.js'
-import { type LagState, startHeartbeat, startLagMonitor } from './db/replication-lag.js'
-import { type WritePathBreaker, createWritePathBreaker } from './db/write-path.js'
+import { createApiKeyAuthenticator, principalLookup } from './auth.js'
+import { loadConfig } from './config.js'
+import { createDatabase } from './db/client.js'
+import { startHeartbeat, startLagMonitor } from './db/replication-lag.js'
+import { createWritePathBreaker } from './db/write-path.js'
 import type { App } from './http.js'
 import { connectIdempotentProducer, createKafka } from './kafka.js'
 import { runService } from './lifecycle.js'
 import { shutdownMetrics } from './metrics.js'
+import type { RegionalContext, RegionalEnv } from './regional-app.js'
 
-type RegionalEnv = Static<TObject<typeof BaseEnv & typeof DatabaseEnv>>
-
-/** What a regional (every-region) service's buildApp receives. */
-export interface RegionalDeps<C extends RegionalEnv> {
+/** The real connections a service's server.ts builds its app (and background work) from. */
+export interface Started<C extends RegionalEnv> extends RegionalContext {
   config: C
-  db: Database
-  authenticate: Authenticator
-  /** Circuit breaker over the global write path; the heartbeat is its probe. */
-  writePath: WritePathBreaker
-  /** Replication lag of the local replica, from the heartbeat reads. */
-  replicationLag: () => LagState
-  /** The region-local Kafka (store-and-forward), when KAFKA_BROKERS is configured. */
-  kafka?: { client: Kafka; producer: Producer }
+  /** The region-local Kafka: store-and-forward queues, payment events. */
+  kafka: { client: Kafka; producer: Producer }
+  /** A logger for work outside a request (consumers, drainers), in the service's format. */
+  backgroundLog(component: string): FastifyBaseLogger
 }
 
-/** buildApp may also start background work (consumers) and hand back how to stop it. */
-export type Built = App | { app: App; closers: Array<() => Promise<unknown>> }
+/** The app, and the background work to stop after it has drained (in order). */
+export interface Built {
+  app: App
+  closers?: Array<() => Promise<unknown>>
+}
 
 const HEARTBEAT_INTERVAL_MS = 500
 
 /**
- * Process entry shared by storefront and inventory-delta: parse config (fail fast),
- * open the read/write pools, start the heartbeat and lag sampler, build the app and
- * serve it until SIGTERM.
+ * Process entry shared by every service that talks to the regional database and Kafka:
+ * parse config (fail fast), open the read/write pools, start the heartbeat and lag
+ * sampler, connect the producer, build the app and serve it until SIGTERM.
  */
 export async function startRegionalService<S extends TObject>(
   envSchema: S,
-  build: (deps: RegionalDeps<Static<S> & RegionalEnv>) => Promise<Built> | Built,
+  build: (started: Started<Static<S> & RegionalEnv>) => Promise<Built> | Built,
 ): Promise<void> {
   const config = loadConfig(envSchema) as Static<S> & RegionalEnv
+  const backgroundLog = (component: string): FastifyBaseLogger =>
+    pino({ level: config.LOG_LEVEL, base: { service: process.env.OTEL_SERVICE_NAME, region: config.POS_REGION, component } })
   const db = createDatabase({
     readUrl: config.DB_READ_URL,
     writeUrl: config.DB_WRITE_URL,
@@ -52,28 +53,24 @@ export async function startRegionalService<S extends TObject>(
   const writePath = createWritePathBreaker()
   const heartbeat = startHeartbeat(db, config.POS_REGION, HEARTBEAT_INTERVAL_MS, writePath)
   const lag = startLagMonitor(db, HEARTBEAT_INTERVAL_MS)
-  const brokers = (config as { KAFKA_BROKERS?: string }).KAFKA_BROKERS
-  let kafka: RegionalDeps<RegionalEnv>['kafka']
-  if (brokers) {
-    const client = createKafka({ clientId: `${config.POS_REGION}-${process.pid}`, brokers: brokers.split(','), log: backgroundLogger(config, 'kafka') })
-    kafka = { client, producer: await connectIdempotentProducer(client) }
-  }
-  const built = await build({
+  const client = createKafka({ clientId: `${config.POS_REGION}-${process.pid}`, brokers: config.KAFKA_BROKERS.split(','), log: backgroundLog('kafka') })
+  const producer = await connectIdempotentProducer(client)
+  const { app, closers = [] } = await build({
     config,
     db,
-    authenticate: createApiKeyAuthenticator(db.read),
+    authenticate: createApiKeyAuthenticator(principalLookup(db.read)),
     writePath,
     replicationLag: lag.state,
-    ...(kafka ? { kafka } : {}),
+    kafka: { client, producer },
+    backgroundLog,
   })
-  const { app, closers } = 'closers' in built ? built : { app: built, closers: [] }
   await runService(
     {
       app,
-      // After the HTTP drain: background consumers, then the producer, then the pools.
+      // After the HTTP drain: background work, then the producer, then the pools.
       closers: [
         ...closers,
-        async () => kafka?.producer.disconnect(),
+        () => producer.disconnect(),
         async () => {
           heartbeat.stop()
           lag.stop()
@@ -93,9 +90,4 @@ export function main(start: () => Promise<void>): void {
     process.stderr.write(`${err.name === 'ConfigError' ? '' : `${err.stack ?? err}\n`}${err.name}: ${err.message}\n`)
     process.exit(1)
   })
-}
-
-/** A logger for work outside a request (consumers, clients), in the service's own format. */
-export function backgroundLogger(config: RegionalEnv, component: string) {
-  return pino({ level: config.LOG_LEVEL, base: { service: process.env.OTEL_SERVICE_NAME, region: config.POS_REGION, component } })
 }

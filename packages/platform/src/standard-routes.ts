@@ -1,13 +1,11 @@
-import type { RegionId, RegionRole } from '@pos-fleet/topology'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'drizzle-orm'
-import type { Database } from './db/client.js'
-import type { LagState } from './db/replication-lag.js'
-import type { WritePathBreaker } from './db/write-path.js'
+import type { FastifyInstance } from 'fastify'
 import { type Check, registerHealthRoutes } from './health.js'
 import type { App } from './http.js'
 import { serveMetrics } from './metrics.js'
 
-async function probe(run: () => Promise<unknown>): Promise<Check> {
+export async function probe(run: () => Promise<unknown>): Promise<Check> {
   try {
     await run()
     return { ok: true }
@@ -16,30 +14,29 @@ async function probe(run: () => Promise<unknown>): Promise<Check> {
   }
 }
 
+/** Prometheus text from the process's meter provider. */
+export async function metricsRoute(app: FastifyInstance): Promise<void> {
+  app.get('/metrics', (request, reply) => {
+    reply.hijack()
+    serveMetrics(request.raw, reply.raw)
+  })
+}
+
 /**
  * /healthz, /readyz and /metrics for a regional service. Readiness needs the local
  * replica; the write path is reported but not required, because a region keeps
- * serving reads (and, later, store-and-forward sales) while its WAN link is down.
+ * serving reads (and store-and-forward sales) while its WAN link is down.
  */
-export function registerRegionalOps(
-  app: App,
-  options: {
-    region: RegionId
-    role: RegionRole
-    db: Database
-    writePath: WritePathBreaker
-    replicationLag: () => LagState
-  },
-): void {
-  registerHealthRoutes(app, {
-    region: options.region,
-    role: options.role,
-    replicationLagMs: () => options.replicationLag().replicationLagMs,
+export const regionalOps: FastifyPluginAsyncTypebox = async (app) => {
+  registerHealthRoutes(app as unknown as App, {
+    region: app.config.POS_REGION,
+    role: app.config.POS_ROLE,
+    replicationLagMs: () => app.replicationLag().replicationLagMs,
     checks: async () => {
-      const wp = options.writePath.state()
-      const lag = options.replicationLag()
+      const wp = app.writePath.state()
+      const lag = app.replicationLag()
       return {
-        readReplica: await probe(() => options.db.read.execute(sql`SELECT 1`)),
+        readReplica: await probe(() => app.db.read.execute(sql`SELECT 1`)),
         writePath: { ok: wp.up, critical: false, ...(wp.lastError ? { detail: wp.lastError } : {}) },
         replicationLag: {
           ok: lag.error === null && lag.replicationLagMs !== null,
@@ -49,8 +46,5 @@ export function registerRegionalOps(
       }
     },
   })
-  app.get('/metrics', (request, reply) => {
-    reply.hijack()
-    serveMetrics(request.raw, reply.raw)
-  })
+  await app.register(metricsRoute)
 }

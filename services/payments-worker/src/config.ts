@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox'
-import { BaseEnv, DatabaseEnv } from '@pos-fleet/platform/config'
+import { BaseEnv, DatabaseEnv, KafkaEnv } from '@pos-fleet/platform/config'
 
 export const PaymentsWorkerEnv = Type.Object({
   ...BaseEnv,
   ...DatabaseEnv,
-  KAFKA_BROKERS: Type.String({ pattern: '^[^,\\s]+:[0-9]+(,[^,\\s]+:[0-9]+)*$', description: 'host:port[,host:port…] of the writer region’s Kafka' }),
+  ...KafkaEnv,
   GATEWAY_URL: Type.String({ pattern: '^https?://' }),
   GATEWAY_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5_000 }),
   DRAIN_INTERVAL_MS: Type.Integer({ minimum: 10, default: 200 }),

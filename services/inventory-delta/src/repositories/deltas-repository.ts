@@ -1,6 +1,7 @@
 import { and, eq, inArray, lt, sql, sum } from 'drizzle-orm'
 import type { Database, Db } from '@pos-fleet/platform/db/client'
 import { catalogItems, inventoryDeltas, stores } from '@pos-fleet/platform/db/schema/index'
+import { readerFor } from '@pos-fleet/platform/db/session-token'
 import { commitInOneRoundTrip } from '@pos-fleet/platform/db/write-batch'
 import type { RegionId } from '@pos-fleet/topology'
 import type { DeltaRequest } from '../domain/delta.js'
@@ -62,3 +63,26 @@ export async function oversold(reader: Db, merchantId: string) {
     .having(lt(total, 0))
   return rows.map((r) => ({ ...r, onHand: Number(r.onHand) }))
 }
+
+/** Deltas and stock over the read/write split; decorated as `fastify.deltas`. */
+export function createDeltasRepository(db: Database, sessionWaitMs: number) {
+  return {
+    storeOf: (storeId: string) => storeOf(db.read, storeId),
+    skuExists: (merchantId: string, sku: string) => skuExists(db.read, merchantId, sku),
+    append: (merchantId: string, region: RegionId, d: DeltaRequest) => appendDelta(db, merchantId, region, d),
+    findOnWritePath: (deltaId: string) => findDelta(db.write, deltaId),
+    findOnReplica: (deltaId: string) => findDelta(db.read, deltaId),
+    oversold: (merchantId: string) => oversold(db.read, merchantId),
+    /** Read-your-writes: with a session token, a replica that has it, else the write path. */
+    async stockReader(sessionToken: string | undefined) {
+      const { reader, source } = await readerFor(db, sessionToken, sessionWaitMs)
+      return {
+        source,
+        onHand: (storeId: string, sku: string) => onHand(reader, storeId, sku),
+        existingDeltaIds: (ids: string[]) => existingDeltaIds(reader, ids),
+      }
+    },
+  }
+}
+
+export type DeltasRepository = ReturnType<typeof createDeltasRepository>

@@ -1,32 +1,15 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import type { FastifyInstance } from 'fastify'
 import { managerOf, principalOf } from '@pos-fleet/platform/auth'
-import type { Database, Db } from '@pos-fleet/platform/db/client'
-import { isDuplicateKey, isWritePathUnavailable, writePathUnavailable } from '@pos-fleet/platform/db/errors'
-import type { LagState } from '@pos-fleet/platform/db/replication-lag'
-import type { WritePathBreaker } from '@pos-fleet/platform/db/write-path'
 import { saleDeltaId } from '@pos-fleet/platform/delta-ids'
-import { readerFor } from '@pos-fleet/platform/db/session-token'
-import type { App } from '@pos-fleet/platform/http'
 import { meter } from '@pos-fleet/platform/metrics'
 import { Problem } from '@pos-fleet/platform/problem'
 import { Id, ProblemSchema, SessionTokenHeaders, Sku } from '@pos-fleet/platform/schemas'
-import type { RegionId } from '@pos-fleet/topology'
-import type { FastifyReply } from 'fastify'
+import { type Answer, commitOrQueue } from '@pos-fleet/platform/store-and-forward'
 import { type DeltaRequest, MANAGER_REASONS, checkDeltaSign, sameDelta } from '../domain/delta.js'
-import { appendDelta, existingDeltaIds, findDelta, onHand, oversold, skuExists, storeOf } from '../repositories/deltas-repository.js'
-import type { DeltaQueue, QueuedSalesView } from '../store-and-forward/delta-queue.js'
+import type { DeltasRepository } from '../repositories/deltas-repository.js'
 import { type PendingDelta, pendingEffects } from '../store-and-forward/pending.js'
-
-export interface DeltaRouteOptions {
-  region: RegionId
-  db: Database
-  sessionWaitMs: number
-  replicationLag: () => LagState
-  writePath: WritePathBreaker
-  /** Store-and-forward; without them a delta answers 503 while the write path is down and pendingLocal is 0. */
-  deltaQueue?: DeltaQueue | undefined
-  salesView?: QueuedSalesView | undefined
-}
 
 const oversoldGauge = meter.createGauge('pos_inventory_oversold_skus', { description: 'store/SKU pairs with negative stock at the last check' })
 
@@ -48,6 +31,8 @@ const DeltaAccepted = Type.Object({
   replayed: Type.Boolean(),
 })
 
+type DeltaAnswer = Answer<{ deltaId: string; status: 'applied' | 'queued'; sessionToken?: string; replayed: boolean }>
+
 const Stock = Type.Object({
   storeId: Type.String(),
   sku: Type.String(),
@@ -57,15 +42,35 @@ const Stock = Type.Object({
   readFrom: Type.String(),
 })
 
-async function checkScope(db: Database, merchantId: string, storeId: string, sku: string): Promise<void> {
-  const store = await storeOf(db.read, storeId)
+async function checkScope(deltas: DeltasRepository, merchantId: string, storeId: string, sku: string): Promise<void> {
+  const store = await deltas.storeOf(storeId)
   if (!store || store.merchantId !== merchantId) throw new Problem('store-not-found', `no store ${storeId}`)
-  if (!(await skuExists(db.read, merchantId, sku))) throw new Problem('unknown-sku', `not in this merchant's catalog: ${sku}`, { skus: [sku] })
+  if (!(await deltas.skuExists(merchantId, sku))) throw new Problem('unknown-sku', `not in this merchant's catalog: ${sku}`, { skus: [sku] })
 }
 
-export function registerDeltaRoutes(app: App, o: DeltaRouteOptions): void {
+const conflict = (delta: DeltaRequest) => new Problem('delta-conflict', `deltaId ${delta.deltaId} was used for another operation`)
+
+/** The deltaId is already committed: an idempotent replay if it is the same operation, else a conflict. */
+function replayOf(existing: Awaited<ReturnType<DeltasRepository['findOnReplica']>>, merchantId: string, delta: DeltaRequest): DeltaAnswer {
+  if (!existing || existing.merchantId !== merchantId || !sameDelta(existing, delta)) throw conflict(delta)
+  return { status: 200, body: { deltaId: delta.deltaId, status: 'applied', replayed: true } }
+}
+
+/** While the write path is down: the same delta queued here earlier, or one that replicated before the partition. */
+async function replayEarlier(app: FastifyInstance, merchantId: string, delta: DeltaRequest): Promise<DeltaAnswer | undefined> {
+  const queued = app.deltaQueue?.get(delta.deltaId)
+  if (queued) {
+    if (queued.merchantId !== merchantId || !sameDelta(queued, delta)) throw conflict(delta)
+    return { status: 202, body: { deltaId: delta.deltaId, status: 'queued', replayed: true } }
+  }
+  const replicated = await app.deltas.findOnReplica(delta.deltaId)
+  return replicated ? replayOf(replicated, merchantId, delta) : undefined
+}
+
+/** POST /v1/inventory/deltas, GET /v1/inventory/oversold and GET /v1/inventory/:storeId/:sku. */
+export const deltaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
-    '/v1/inventory/deltas',
+    '/inventory/deltas',
     {
       schema: {
         body: DeltaBody,
@@ -84,25 +89,29 @@ export function registerDeltaRoutes(app: App, o: DeltaRouteOptions): void {
       },
     },
     async (request, reply) => {
-      const manager = managerOf(request)
+      const { merchantId } = managerOf(request)
       const delta = request.body as DeltaRequest
       checkDeltaSign(delta)
-      await checkScope(o.db, manager.merchantId, delta.storeId, delta.sku)
-      if (!o.writePath.isOpen()) {
-        try {
-          const { gtid } = await appendDelta(o.db, manager.merchantId, o.region, delta)
-          return reply.code(201).send({ deltaId: delta.deltaId, status: 'applied', sessionToken: gtid, replayed: false })
-        } catch (err) {
-          if (isDuplicateKey(err)) return replayDelta(o.db.write, manager.merchantId, delta, reply)
-          if (!o.writePath.reportFailure(err)) throw err
-        }
-      }
-      return queueDelta(o, manager.merchantId, delta, reply)
+      await checkScope(app.deltas, merchantId, delta.storeId, delta.sku)
+      const answer = await commitOrQueue<PendingDelta, DeltaAnswer['body']>({
+        breaker: app.writePath,
+        log: request.log,
+        commit: async () => {
+          const { gtid } = await app.deltas.append(merchantId, app.config.POS_REGION, delta)
+          return { status: 201, body: { deltaId: delta.deltaId, status: 'applied', sessionToken: gtid, replayed: false } }
+        },
+        replayCommitted: async () => replayOf(await app.deltas.findOnWritePath(delta.deltaId), merchantId, delta),
+        queue: app.deltaQueue ?? undefined,
+        replayEarlier: () => replayEarlier(app, merchantId, delta),
+        pending: () => ({ ...delta, merchantId, originRegion: app.config.POS_REGION, acceptedAt: new Date().toISOString() }),
+        provisional: () => ({ status: 202, body: { deltaId: delta.deltaId, status: 'queued', replayed: false } }),
+      })
+      return reply.code(answer.status as 201).send(answer.body)
     },
   )
 
   app.get(
-    '/v1/inventory/oversold',
+    '/inventory/oversold',
     {
       schema: {
         response: {
@@ -116,14 +125,14 @@ export function registerDeltaRoutes(app: App, o: DeltaRouteOptions): void {
     },
     async (request) => {
       // Replicated stock below zero: sales accepted offline in several regions outran it.
-      const items = await oversold(o.db.read, managerOf(request).merchantId)
+      const items = await app.deltas.oversold(managerOf(request).merchantId)
       oversoldGauge.record(items.length)
       return { items }
     },
   )
 
   app.get(
-    '/v1/inventory/:storeId/:sku',
+    '/inventory/:storeId/:sku',
     {
       schema: {
         params: Type.Object({ storeId: Id, sku: Sku }),
@@ -133,63 +142,35 @@ export function registerDeltaRoutes(app: App, o: DeltaRouteOptions): void {
     },
     async (request) => {
       const { storeId, sku } = request.params
-      await checkScope(o.db, principalOf(request).merchantId, storeId, sku)
-      const { reader, source } = await readerFor(o.db, request.headers['x-session-token'], o.sessionWaitMs)
-      const pendingLocal = await pendingLocalFor(o, reader, storeId, sku)
+      await checkScope(app.deltas, principalOf(request).merchantId, storeId, sku)
+      const stock = await app.deltas.stockReader(request.headers['x-session-token'])
+      const pendingLocal = await pendingLocalFor(app, stock, storeId, sku)
       return {
         storeId,
         sku,
-        onHand: (await onHand(reader, storeId, sku)) + pendingLocal,
+        onHand: (await stock.onHand(storeId, sku)) + pendingLocal,
         pendingLocal,
-        replicationLagMs: o.replicationLag().replicationLagMs,
-        readFrom: source,
+        replicationLagMs: app.replicationLag().replicationLagMs,
+        readFrom: stock.source,
       }
     },
   )
 }
 
-/** The deltaId exists on the write path: an idempotent replay if it is the same operation, else a conflict. */
-async function replayDelta(reader: Db, merchantId: string, delta: DeltaRequest, reply: FastifyReply) {
-  try {
-    const existing = await findDelta(reader, delta.deltaId)
-    if (!existing || existing.merchantId !== merchantId || !sameDelta(existing, delta)) {
-      throw new Problem('delta-conflict', `deltaId ${delta.deltaId} was used for another operation`)
-    }
-    return reply.code(200).send({ deltaId: delta.deltaId, status: 'applied', replayed: true })
-  } catch (err) {
-    if (isWritePathUnavailable(err)) throw writePathUnavailable(err)
-    throw err
-  }
-}
-
-/** The write path is down: queue the delta durably in the region and answer 202. */
-async function queueDelta(o: DeltaRouteOptions, merchantId: string, delta: DeltaRequest, reply: FastifyReply) {
-  if (!o.deltaQueue) throw writePathUnavailable(new Error('write path down and no local queue configured'))
-  const queued = o.deltaQueue.get(delta.deltaId)
-  if (queued) {
-    if (queued.merchantId !== merchantId || !sameDelta(queued, delta)) throw new Problem('delta-conflict', `deltaId ${delta.deltaId} was used for another operation`)
-    return reply.code(202).send({ deltaId: delta.deltaId, status: 'queued', replayed: true })
-  }
-  if (await findDelta(o.db.read, delta.deltaId)) return replayDelta(o.db.read, merchantId, delta, reply)
-  const pending: PendingDelta = { ...delta, merchantId, originRegion: o.region, acceptedAt: new Date().toISOString() }
-  try {
-    await o.deltaQueue.enqueue(pending)
-  } catch (err) {
-    reply.log.error({ err }, 'local queue unavailable')
-    throw new Problem('temporarily-unavailable', 'neither the write path nor the local queue is available', {}, { 'retry-after': '5' })
-  }
-  return reply.code(202).send({ deltaId: delta.deltaId, status: 'queued', replayed: false })
-}
-
 /** Queued deltas (adjustments and queued sales' lines) the replica does not have yet. */
-async function pendingLocalFor(o: DeltaRouteOptions, reader: Db, storeId: string, sku: string): Promise<number> {
-  if (!o.deltaQueue && !o.salesView) return 0
-  const effects = pendingEffects(storeId, sku, o.deltaQueue?.values() ?? [], o.salesView?.values() ?? [], saleDeltaId)
+async function pendingLocalFor(
+  app: FastifyInstance,
+  stock: { existingDeltaIds(ids: string[]): Promise<Set<string>> },
+  storeId: string,
+  sku: string,
+): Promise<number> {
+  if (!app.deltaQueue && !app.salesView) return 0
+  const effects = pendingEffects(storeId, sku, app.deltaQueue?.values() ?? [], app.salesView?.values() ?? [], saleDeltaId)
   if (effects.length === 0) return 0
-  const landed = await existingDeltaIds(reader, effects.map((e) => e.deltaId))
+  const landed = await stock.existingDeltaIds(effects.map((e) => e.deltaId))
   let pending = 0
   for (const e of effects) {
-    if (landed.has(e.deltaId)) o.deltaQueue?.forget(e.deltaId)
+    if (landed.has(e.deltaId)) app.deltaQueue?.forget(e.deltaId)
     else pending += e.quantity
   }
   return pending

@@ -1,13 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Kafka, Producer } from 'kafkajs'
-import type { Database } from '@pos-fleet/platform/db/client'
-import { isDuplicateKey } from '@pos-fleet/platform/db/errors'
 import type { WritePathBreaker } from '@pos-fleet/platform/db/write-path'
 import { type ApplyOutcome, createLocalQueue, startReplayer } from '@pos-fleet/platform/local-queue'
 import { meter } from '@pos-fleet/platform/metrics'
+import { applyPending } from '@pos-fleet/platform/store-and-forward'
 import { type RegionId, topology } from '@pos-fleet/topology'
 import { sameDelta } from '../domain/delta.js'
-import { appendDelta, findDelta } from '../repositories/deltas-repository.js'
+import type { DeltasRepository } from '../repositories/deltas-repository.js'
 import type { PendingDelta, QueuedSaleLines } from './pending.js'
 
 const applied = meter.createCounter('pos_inventory_deltas_replayed_total', { description: 'queued deltas replayed through the write path' })
@@ -39,24 +38,23 @@ export type DeltaQueue = ReturnType<typeof createDeltaQueue>
 export type QueuedSalesView = ReturnType<typeof createQueuedSalesView>
 
 /** Insert-if-absent by deltaId: a redelivered delta is already there and changes nothing. */
-export async function applyPendingDelta(db: Database, d: PendingDelta): Promise<ApplyOutcome> {
-  try {
-    await appendDelta(db, d.merchantId, d.originRegion as RegionId, d)
-    return 'applied'
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err
-    const existing = await findDelta(db.write, d.deltaId)
-    return existing && sameDelta(existing, d) ? 'already-applied' : 'rejected'
-  }
+export function applyPendingDelta(deltas: DeltasRepository, d: PendingDelta): Promise<ApplyOutcome> {
+  return applyPending(
+    () => deltas.append(d.merchantId, d.originRegion as RegionId, d),
+    async () => {
+      const existing = await deltas.findOnWritePath(d.deltaId)
+      return existing !== undefined && sameDelta(existing, d)
+    },
+  )
 }
 
-export function startDeltaApplier(o: { kafka: Kafka; db: Database; breaker: WritePathBreaker; region: RegionId; log: FastifyBaseLogger }) {
+export function startDeltaApplier(o: { kafka: Kafka; deltas: DeltasRepository; breaker: WritePathBreaker; region: RegionId; log: FastifyBaseLogger }) {
   return startReplayer<PendingDelta>({
     kafka: o.kafka,
     topic: topology.kafka.topics.pendingDeltas,
     groupId: `inventory-delta-applier-${o.region}`,
     breaker: o.breaker,
-    apply: (d) => applyPendingDelta(o.db, d),
+    apply: (d) => applyPendingDelta(o.deltas, d),
     onApplied: (d, outcome) => {
       applied.add(1, { outcome })
       if (outcome === 'rejected') o.log.error({ deltaId: d.deltaId }, 'queued delta reuses a deltaId with other content; not applied')

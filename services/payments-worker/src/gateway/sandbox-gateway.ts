@@ -1,4 +1,4 @@
-import { type CaptureRequest, type CaptureResult, type PaymentGateway, TransientGatewayError } from './payment-gateway.js'
+import { type CaptureRequest, type CaptureResult, type PaymentGateway, PermanentGatewayError, TransientGatewayError } from './payment-gateway.js'
 
 interface ChargeBody {
   chargeId: string
@@ -24,7 +24,7 @@ export function createSandboxGateway(baseUrl: string, timeoutMs: number): Paymen
       if (response.status >= 500 || response.status === 429) {
         throw new TransientGatewayError(`gateway answered ${response.status}`)
       }
-      if (!response.ok) throw new Error(`gateway refused the capture request: ${response.status} ${await response.text()}`)
+      if (!response.ok) throw new PermanentGatewayError(`gateway refused the capture request: ${response.status} ${await response.text()}`)
       const charge = (await response.json()) as ChargeBody
       return charge.status === 'succeeded'
         ? { outcome: 'captured', chargeId: charge.chargeId }

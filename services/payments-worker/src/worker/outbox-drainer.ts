@@ -6,8 +6,8 @@ import type { Database } from '@pos-fleet/platform/db/client'
 import { outbox, payments, type OutboxRow } from '@pos-fleet/platform/db/schema/index'
 import { withDeadline } from '@pos-fleet/platform/deadline'
 import { meter } from '@pos-fleet/platform/metrics'
-import { retryDelayMs } from '../domain/backoff.js'
-import { type CaptureResult, type PaymentGateway, TransientGatewayError } from '../gateway/payment-gateway.js'
+import type { PaymentGateway } from '../gateway/payment-gateway.js'
+import { type Settlement, captureStep } from './capture-step.js'
 
 type Tx = Parameters<Parameters<Database['write']['transaction']>[0]>[0]
 
@@ -39,7 +39,7 @@ const outcomes = meter.createCounter('pos_payment_outcomes_total', { description
  * is published before commit (at least once, with a stable event id to de-duplicate).
  */
 export function createOutboxDrainer(o: DrainerOptions) {
-  async function publish(tx: Tx, row: OutboxRow, saleId: string, result: CaptureResult | { outcome: 'captured'; chargeId: null }) {
+  async function publish(tx: Tx, row: OutboxRow, saleId: string, result: Settlement) {
     const eventType = result.outcome === 'captured' ? 'payment.captured' : 'payment.declined'
     await withDeadline(PUBLISH_TIMEOUT_MS, 'publishing the payment event', o.producer.send({
       topic: o.topic,
@@ -68,33 +68,26 @@ export function createOutboxDrainer(o: DrainerOptions) {
 
   async function handle(tx: Tx, row: OutboxRow): Promise<void> {
     const [payment] = await tx.select().from(payments).where(eq(payments.id, row.aggregateId)).for('update')
-    if (!payment || payment.status !== 'pending') {
-      await tx.update(outbox).set({ processedAt: sql`NOW(6)` }).where(eq(outbox.id, row.id))
-      return
-    }
-    if (payment.method === 'cash') return publish(tx, row, payment.saleId, { outcome: 'captured', chargeId: null })
-    try {
-      const result = await o.gateway.capture({
-        paymentId: payment.id,
-        token: payment.token ?? '',
-        amountMinor: payment.amountMinor,
-        currency: payment.currency,
-      })
-      await publish(tx, row, payment.saleId, result)
-    } catch (err) {
-      if (!(err instanceof TransientGatewayError)) throw err
-      const delayUs = retryDelayMs(row.attempts + 1) * 1000
-      await tx
-        .update(outbox)
-        .set({
-          attempts: sql`${outbox.attempts} + 1`,
-          lastError: err.message.slice(0, 500),
-          availableAt: sql`NOW(6) + INTERVAL ${delayUs} MICROSECOND`,
-        })
-        .where(eq(outbox.id, row.id))
-      await tx.update(payments).set({ attempts: sql`${payments.attempts} + 1` }).where(eq(payments.id, payment.id))
-      outcomes.add(1, { outcome: 'retry' })
-      o.log.warn({ paymentId: payment.id, attempt: row.attempts + 1, err: err.message }, 'capture failed transiently; will retry')
+    const step = await captureStep(payment, row.attempts, o.gateway)
+    switch (step.kind) {
+      case 'skip':
+        await tx.update(outbox).set({ processedAt: sql`NOW(6)` }).where(eq(outbox.id, row.id))
+        return
+      case 'finish':
+        if (step.gaveUp) o.log.error({ paymentId: row.aggregateId, err: step.gaveUp }, 'gateway refused the capture request; payment declined')
+        return publish(tx, row, payment!.saleId, step.settlement)
+      case 'retry':
+        await tx
+          .update(outbox)
+          .set({
+            attempts: sql`${outbox.attempts} + 1`,
+            lastError: step.error.slice(0, 500),
+            availableAt: sql`NOW(6) + INTERVAL ${step.delayMs * 1000} MICROSECOND`,
+          })
+          .where(eq(outbox.id, row.id))
+        await tx.update(payments).set({ attempts: sql`${payments.attempts} + 1` }).where(eq(payments.id, row.aggregateId))
+        outcomes.add(1, { outcome: 'retry' })
+        o.log.warn({ paymentId: row.aggregateId, attempt: row.attempts + 1, err: step.error }, 'capture failed transiently; will retry')
     }
   }
 

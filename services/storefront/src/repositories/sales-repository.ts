@@ -2,6 +2,7 @@ import { context, propagation } from '@opentelemetry/api'
 import { and, asc, eq } from 'drizzle-orm'
 import type { Database, Db } from '@pos-fleet/platform/db/client'
 import { inventoryDeltas, outbox, payments, saleLines, sales } from '@pos-fleet/platform/db/schema/index'
+import { readerFor, writerPosition } from '@pos-fleet/platform/db/session-token'
 import { commitInOneRoundTrip } from '@pos-fleet/platform/db/write-batch'
 import type { RegionId } from '@pos-fleet/topology'
 import { saleDeltaId } from '@pos-fleet/platform/delta-ids'
@@ -154,3 +155,23 @@ export function findSale(reader: Db, merchantId: string, saleId: string) {
 export function findSaleByIdempotencyKey(reader: Db, merchantId: string, key: string) {
   return loadSale(reader, and(eq(sales.merchantId, merchantId), eq(sales.idempotencyKey, key)))
 }
+
+/** The sales the routes and the reconciler need, over the read/write split; decorated as `fastify.sales`. */
+export function createSalesRepository(db: Database, sessionWaitMs: number) {
+  return {
+    commit: (sale: NewSale) => commitSale(db, sale),
+    /** Read-your-writes: with a session token, from a replica that has it, else from the write path. */
+    async read(merchantId: string, saleId: string, sessionToken: string | undefined) {
+      const { reader, source } = await readerFor(db, sessionToken, sessionWaitMs)
+      return { sale: await findSale(reader, merchantId, saleId), source }
+    },
+    /** The committed sale holding this key, as the write path sees it (after a duplicate key). */
+    byKeyOnWritePath: (merchantId: string, key: string) => findSaleByIdempotencyKey(db.write, merchantId, key),
+    /** The same, from the local replica (while the write path is down). */
+    byKeyOnReplica: (merchantId: string, key: string) => findSaleByIdempotencyKey(db.read, merchantId, key),
+    /** A session token covering everything committed so far. */
+    writerPosition: () => writerPosition(db),
+  }
+}
+
+export type SalesRepository = ReturnType<typeof createSalesRepository>

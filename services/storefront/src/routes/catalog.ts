@@ -1,13 +1,13 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { App } from '@pos-fleet/platform/http'
-import { Problem } from '@pos-fleet/platform/problem'
-import type { CatalogRepository } from '../repositories/catalog-repository.js'
-import { CatalogItem, Problem as ProblemSchema, Sku } from './schemas.js'
 import { terminalOf } from '@pos-fleet/platform/auth'
+import { Problem } from '@pos-fleet/platform/problem'
+import { CatalogItem, Problem as ProblemSchema, Sku } from './schemas.js'
 
-export function registerCatalogRoutes(app: App, catalog: CatalogRepository): void {
+/** GET /v1/catalog/items[/:sku]: the terminal's merchant's catalog, from the local replica. */
+export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
-    '/v1/catalog/items',
+    '/catalog/items',
     {
       schema: {
         querystring: Type.Object(
@@ -26,14 +26,14 @@ export function registerCatalogRoutes(app: App, catalog: CatalogRepository): voi
     },
     async (request) => {
       const principal = terminalOf(request)
-      const items = await catalog.page(principal.merchantId, request.query.cursor, request.query.limit)
+      const items = await app.catalog.page(principal.merchantId, request.query.cursor, request.query.limit)
       const nextCursor = items.length === request.query.limit ? items[items.length - 1]!.sku : null
       return { items, nextCursor }
     },
   )
 
   app.get(
-    '/v1/catalog/items/:sku',
+    '/catalog/items/:sku',
     {
       schema: {
         params: Type.Object({ sku: Sku }),
@@ -41,7 +41,7 @@ export function registerCatalogRoutes(app: App, catalog: CatalogRepository): voi
       },
     },
     async (request) => {
-      const item = await catalog.item(terminalOf(request).merchantId, request.params.sku)
+      const item = await app.catalog.item(terminalOf(request).merchantId, request.params.sku)
       if (!item) throw new Problem('not-found', `no catalog item ${request.params.sku}`)
       return item
     },

@@ -1,36 +1,67 @@
 import { randomUUID } from 'node:crypto'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { isDuplicateKey, isWritePathUnavailable, writePathUnavailable } from '@pos-fleet/platform/db/errors'
-import type { WritePathBreaker } from '@pos-fleet/platform/db/write-path'
-import type { Database } from '@pos-fleet/platform/db/client'
-import { readerFor, writerPosition } from '@pos-fleet/platform/db/session-token'
-import { canonicalJson, sha256Hex } from '@pos-fleet/platform/hashing'
-import type { App } from '@pos-fleet/platform/http'
-import { Problem } from '@pos-fleet/platform/problem'
-import type { RegionId } from '@pos-fleet/topology'
-import { checkPayment, priceSale } from '../domain/pricing.js'
-import type { CatalogRepository } from '../repositories/catalog-repository.js'
-import { type NewSale, commitSale, findSale, findSaleByIdempotencyKey, viewOfNewSale } from '../repositories/sales-repository.js'
-import { type PendingSale, provisionalView, withinOfflineFloor } from '../store-and-forward/pending-sale.js'
-import type { SaleQueue } from '../store-and-forward/sale-queue.js'
-import { Problem as ProblemSchema, Sale, SaleRequest, SessionTokenHeaders } from './schemas.js'
+import type { FastifyInstance } from 'fastify'
 import { terminalOf } from '@pos-fleet/platform/auth'
-
-export interface SalesRouteOptions {
-  region: RegionId
-  db: Database
-  catalog: CatalogRepository
-  sessionWaitMs: number
-  writePath: WritePathBreaker
-  /** Store-and-forward queue; without one, a sale answers 503 while the write path is down. */
-  queue?: SaleQueue | undefined
-}
+import { requestFingerprint } from '@pos-fleet/platform/hashing'
+import { Problem } from '@pos-fleet/platform/problem'
+import { type Answer, commitOrQueue } from '@pos-fleet/platform/store-and-forward'
+import { checkPayment, priceSale } from '../domain/pricing.js'
+import { type NewSale, type SaleView, viewOfNewSale } from '../repositories/sales-repository.js'
+import { type PendingSale, provisionalView, withinOfflineFloor } from '../store-and-forward/pending-sale.js'
+import { Problem as ProblemSchema, Sale, SaleRequest, SessionTokenHeaders } from './schemas.js'
 
 const IdempotencyKey = Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$' })
 
-export function registerSalesRoutes(app: App, o: SalesRouteOptions): void {
+type SaleAnswer = Answer<SaleView & { sessionToken?: string; acceptedAt?: string }>
+const REPLAYED = { 'idempotent-replayed': 'true' }
+
+function keyReused(sale: NewSale, earlierSaleId: string): Problem {
+  return new Problem('idempotency-key-reused', `Idempotency-Key ${sale.idempotencyKey} belongs to sale ${earlierSaleId}`, { saleId: earlierSaleId })
+}
+
+/**
+ * The key is already taken on the write path (a retry, or a concurrent duplicate that
+ * lost the race on the unique index). Same body: answer exactly as the first time.
+ */
+async function replayCommitted(app: FastifyInstance, attempt: NewSale): Promise<SaleAnswer> {
+  const existing = await app.sales.byKeyOnWritePath(attempt.merchantId, attempt.idempotencyKey)
+  if (!existing) throw new Problem('internal')
+  if (existing.requestHash !== attempt.requestHash) throw keyReused(attempt, existing.saleId)
+  const { requestHash: _h, createdAt: _c, ...view } = existing
+  return { status: 201, headers: REPLAYED, body: { ...view, sessionToken: await app.sales.writerPosition() } }
+}
+
+/** While the write path is down, a retry finds its queued sale, or the one committed before the partition. */
+async function replayEarlier(app: FastifyInstance, sale: NewSale): Promise<SaleAnswer | undefined> {
+  const queued = app.saleQueue?.findByKey(sale.merchantId, sale.idempotencyKey)
+  if (queued) {
+    if (queued.requestHash !== sale.requestHash) throw keyReused(sale, queued.saleId)
+    return { status: 202, headers: REPLAYED, body: provisionalView(queued) }
+  }
+  const committed = await app.sales.byKeyOnReplica(sale.merchantId, sale.idempotencyKey)
+  if (!committed) return undefined
+  if (committed.requestHash !== sale.requestHash) throw keyReused(sale, committed.saleId)
+  const { requestHash: _h, ...view } = committed
+  return { status: 201, headers: REPLAYED, body: view }
+}
+
+/** Offline, cards only up to the merchant's floor limit; cash always. */
+async function admitOffline(app: FastifyInstance, sale: NewSale): Promise<void> {
+  const floor = await app.catalog.offlineFloorLimitMinor(sale.merchantId)
+  if (withinOfflineFloor(sale.payment.method, sale.priced.totalMinor, floor)) return
+  throw new Problem(
+    'offline-floor-limit-exceeded',
+    `the region is offline; card sales above ${floor} ${sale.priced.currency} need the writer region (take cash, or retry later)`,
+    { floorLimitMinor: floor },
+    { 'retry-after': '5' },
+  )
+}
+
+/** POST /v1/sales (checkout) and GET /v1/sales/:saleId. */
+export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
-    '/v1/sales',
+    '/sales',
     {
       schema: {
         headers: Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) }),
@@ -56,13 +87,13 @@ export function registerSalesRoutes(app: App, o: SalesRouteOptions): void {
       const body = request.body
 
       if (body.storeId !== terminal.storeId) {
-        const store = await o.catalog.store(body.storeId)
+        const store = await app.catalog.store(body.storeId)
         if (!store || store.merchantId !== terminal.merchantId) throw new Problem('store-not-found', `no store ${body.storeId}`)
         throw new Problem('forbidden', `terminal ${terminal.id} sells for store ${terminal.storeId} only`)
       }
 
       const skus = [...new Set(body.lines.map((l) => l.sku))]
-      const priced = priceSale(body.lines, await o.catalog.prices(terminal.merchantId, skus))
+      const priced = priceSale(body.lines, await app.catalog.prices(terminal.merchantId, skus))
       checkPayment(body.payment, priced)
 
       const sale: NewSale = {
@@ -72,31 +103,34 @@ export function registerSalesRoutes(app: App, o: SalesRouteOptions): void {
         merchantId: terminal.merchantId,
         storeId: body.storeId,
         terminalId: terminal.id,
-        region: o.region,
+        region: app.config.POS_REGION,
         idempotencyKey,
-        requestHash: sha256Hex(canonicalJson(body)),
+        requestHash: requestFingerprint(body),
         priced,
         payment: body.payment,
       }
 
-      // An open breaker skips the write path at once; otherwise a failed attempt is
-      // bounded by DB_WRITE_TIMEOUT_MS before the sale falls back to the local queue.
-      if (!o.writePath.isOpen()) {
-        try {
-          const { sessionToken } = await commitSale(o.db, sale)
-          return reply.code(201).send({ ...viewOfNewSale(sale), sessionToken })
-        } catch (err) {
-          if (isDuplicateKey(err)) return replayIdempotent(o.db, sale, reply)
-          if (!o.writePath.reportFailure(err)) throw err
-          request.log.warn({ err: (err as Error).message }, 'write path down; sale goes store-and-forward')
-        }
-      }
-      return storeAndForward(o, sale, reply)
+      // Store-and-forward: accepted durably in the region-local Kafka, answered 202 provisional.
+      const answer = await commitOrQueue<PendingSale, SaleAnswer['body']>({
+        breaker: app.writePath,
+        log: request.log,
+        commit: async () => ({ status: 201, body: { ...viewOfNewSale(sale), ...(await app.sales.commit(sale)) } }),
+        replayCommitted: () => replayCommitted(app, sale),
+        queue: app.saleQueue ?? undefined,
+        replayEarlier: () => replayEarlier(app, sale),
+        admitOffline: () => admitOffline(app, sale),
+        pending: () => ({ ...sale, acceptedAt: new Date().toISOString() }),
+        provisional: (pending) => ({ status: 202, body: provisionalView(pending) }),
+      })
+      return reply
+        .code(answer.status as 201 | 202)
+        .headers(answer.headers ?? {})
+        .send(answer.body)
     },
   )
 
   app.get(
-    '/v1/sales/:saleId',
+    '/sales/:saleId',
     {
       schema: {
         params: Type.Object({ saleId: Type.String({ format: 'uuid' }) }),
@@ -106,82 +140,16 @@ export function registerSalesRoutes(app: App, o: SalesRouteOptions): void {
     },
     async (request) => {
       const terminal = terminalOf(request)
-      const { reader, source } = await readerFor(o.db, request.headers['x-session-token'], o.sessionWaitMs)
-      try {
-        const sale = await findSale(reader, terminal.merchantId, request.params.saleId)
-        if (!sale) {
-          const queued = o.queue?.get(request.params.saleId)
-          if (queued && queued.merchantId === terminal.merchantId) return { ...provisionalView(queued), readFrom: 'local-queue' }
-          throw new Problem('not-found', `no sale ${request.params.saleId}`)
-        }
-        o.queue?.forget(sale.saleId)
-        const { requestHash: _h, ...view } = sale
-        return { ...view, readFrom: source }
-      } catch (err) {
-        if (source === 'write-path' && isWritePathUnavailable(err)) throw writePathUnavailable(err)
-        throw err
+      // A write-path failure here (a token the replica has not reached) leaves as 503 by the error policy.
+      const { sale, source } = await app.sales.read(terminal.merchantId, request.params.saleId, request.headers['x-session-token'])
+      if (!sale) {
+        const queued = app.saleQueue?.get(request.params.saleId)
+        if (queued && queued.merchantId === terminal.merchantId) return { ...provisionalView(queued), readFrom: 'local-queue' }
+        throw new Problem('not-found', `no sale ${request.params.saleId}`)
       }
+      app.saleQueue?.forget(sale.saleId)
+      const { requestHash: _h, ...view } = sale
+      return { ...view, readFrom: source }
     },
   )
-}
-
-/**
- * The write path is down: accept the sale durably in the region-local Kafka and answer
- * 202 provisional. Idempotency still holds: a retry finds the queued sale (or, if it was
- * committed before the partition, the replicated one). Cards only up to the floor limit.
- */
-async function storeAndForward(o: SalesRouteOptions, sale: NewSale, reply: import('fastify').FastifyReply) {
-  if (!o.queue) throw writePathUnavailable(new Error('write path down and no local queue configured'))
-  const queued = o.queue.findByKey(sale.merchantId, sale.idempotencyKey)
-  const committed = queued ? undefined : await findSaleByIdempotencyKey(o.db.read, sale.merchantId, sale.idempotencyKey)
-  const earlier = queued ?? committed
-  if (earlier) {
-    if (earlier.requestHash !== sale.requestHash) {
-      throw new Problem('idempotency-key-reused', `Idempotency-Key ${sale.idempotencyKey} belongs to sale ${earlier.saleId}`, { saleId: earlier.saleId })
-    }
-    if (queued) return reply.code(202).header('idempotent-replayed', 'true').send(provisionalView(queued))
-    const { requestHash: _h, ...view } = committed!
-    return reply.code(201).header('idempotent-replayed', 'true').send(view)
-  }
-  const floor = await o.catalog.offlineFloorLimitMinor(sale.merchantId)
-  if (!withinOfflineFloor(sale.payment.method, sale.priced.totalMinor, floor)) {
-    throw new Problem(
-      'offline-floor-limit-exceeded',
-      `the region is offline; card sales above ${floor} ${sale.priced.currency} need the writer region (take cash, or retry later)`,
-      { floorLimitMinor: floor },
-      { 'retry-after': '5' },
-    )
-  }
-  const pending: PendingSale = { ...sale, acceptedAt: new Date().toISOString() }
-  try {
-    await o.queue.enqueue(pending)
-  } catch (err) {
-    reply.log.error({ err }, 'local queue unavailable')
-    throw new Problem('temporarily-unavailable', 'neither the write path nor the local queue is available', {}, { 'retry-after': '5' })
-  }
-  return reply.code(202).send(provisionalView(pending))
-}
-
-/**
- * The key is already taken (a retry, or a concurrent duplicate that lost the race
- * on the unique index). Same body: answer exactly as the first time. Other body: 422.
- */
-async function replayIdempotent(db: Database, attempt: NewSale, reply: import('fastify').FastifyReply) {
-  try {
-    const existing = await findSaleByIdempotencyKey(db.write, attempt.merchantId, attempt.idempotencyKey)
-    if (!existing) throw new Problem('internal')
-    if (existing.requestHash !== attempt.requestHash) {
-      throw new Problem('idempotency-key-reused', `Idempotency-Key ${attempt.idempotencyKey} belongs to sale ${existing.saleId}`, {
-        saleId: existing.saleId,
-      })
-    }
-    const { requestHash: _h, createdAt: _c, ...view } = existing
-    return reply
-      .code(201)
-      .header('idempotent-replayed', 'true')
-      .send({ ...view, sessionToken: await writerPosition(db) })
-  } catch (err) {
-    if (isWritePathUnavailable(err)) throw writePathUnavailable(err)
-    throw err
-  }
 }

@@ -1,0 +1,79 @@
+import type { FastifyBaseLogger } from 'fastify'
+import { isDuplicateKey, writePathUnavailable } from './db/errors.js'
+import type { WritePathBreaker } from './db/write-path.js'
+import type { ApplyOutcome } from './local-queue.js'
+import { Problem } from './problem.js'
+
+/** What a handler sends: status, body and any extra headers. */
+export interface Answer<B> {
+  status: number
+  body: B
+  headers?: Record<string, string>
+}
+
+/** One write that may go store-and-forward (a sale, an inventory delta). */
+export interface QueueableWrite<P, B> {
+  breaker: WritePathBreaker
+  log: FastifyBaseLogger
+  /** Commits through the write path (insert-if-absent by the write's unique id or key). */
+  commit(): Promise<Answer<B>>
+  /** The write path already holds this id or key: the idempotent replay, or a conflict. */
+  replayCommitted(): Promise<Answer<B>>
+  /** The region's durable queue; without one the write answers 503 while the write path is down. */
+  queue: { enqueue(item: P): Promise<void> } | undefined
+  /** The same request accepted earlier (queued here, or already replicated): its answer, or a conflict. */
+  replayEarlier(): Promise<Answer<B> | undefined>
+  /** Throws a Problem when this write may not be accepted offline (a card sale over the floor limit). */
+  admitOffline?(): Promise<void>
+  /** The item to queue, as it will be replayed. */
+  pending(): P
+  /** The provisional answer (202) for a queued item. */
+  provisional(item: P): Answer<B>
+}
+
+/**
+ * Commit through the write path, or queue locally if the write path is down. An open
+ * breaker skips the write path at once; otherwise a failed attempt is bounded by
+ * DB_WRITE_TIMEOUT_MS, opens the breaker and falls back to the queue. Idempotency holds
+ * in both modes: a retry finds its earlier commit or its queued item. The queue's answer
+ * comes only once the broker has the item (acks=all).
+ */
+export async function commitOrQueue<P, B>(w: QueueableWrite<P, B>): Promise<Answer<B>> {
+  if (!w.breaker.isOpen()) {
+    try {
+      return await w.commit()
+    } catch (err) {
+      if (isDuplicateKey(err)) return w.replayCommitted()
+      if (!w.breaker.reportFailure(err)) throw err
+      w.log.warn({ err: (err as Error).message }, 'write path down; store-and-forward')
+    }
+  }
+  if (!w.queue) throw writePathUnavailable(new Error('write path down and no local queue configured'))
+  const earlier = await w.replayEarlier()
+  if (earlier) return earlier
+  await w.admitOffline?.()
+  const item = w.pending()
+  try {
+    await w.queue.enqueue(item)
+  } catch (err) {
+    w.log.error({ err }, 'local queue unavailable')
+    throw new Problem('temporarily-unavailable', 'neither the write path nor the local queue is available', {}, { 'retry-after': '5' })
+  }
+  return w.provisional(item)
+}
+
+/**
+ * Applies a queued item through the write path, exactly once in effect: a replay of
+ * something already committed (redelivery after a crash, or a commit whose answer was
+ * lost in the partition) hits the unique keys and counts as done when `sameAsCommitted`
+ * says the row there is this item; otherwise the item is `rejected` and never applied.
+ */
+export async function applyPending(commit: () => Promise<unknown>, sameAsCommitted: () => Promise<boolean>): Promise<ApplyOutcome> {
+  try {
+    await commit()
+    return 'applied'
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err
+    return (await sameAsCommitted()) ? 'already-applied' : 'rejected'
+  }
+}
