@@ -48,7 +48,7 @@ describe('a sale either commits whole or writes nothing', () => {
     expect(await tenantRows(t)).toEqual(before)
   })
 
-  it('writes nothing in any table for bad input', async () => {
+  it('writes nothing in any table for bad input, answering each with a 4xx problem', async () => {
     const t = badInput
     const till = t.till(region)
     const url = `${storefront(region)}/v1/sales`
@@ -71,6 +71,8 @@ describe('a sale either commits whole or writes nothing', () => {
       await call(url, { body: t.sale(region), headers: { 'idempotency-key': randomUUID() } }),
     ]
     expect(await tenantRows(t)).toEqual(before)
+    // Each answer's problem type is checked in-process (services/storefront/src/app.test.ts).
     expect(answers.map((a) => a.status)).toEqual([400, 415, 422, 400, 400, 413, 422, 422, 403, 422, 401])
+    for (const a of answers) expect(a.headers.get('content-type')).toContain('application/problem+json')
   })
 })

@@ -106,27 +106,7 @@ export interface Till {
   apiKey: string
 }
 
-/**
- * The one sale POST. `key: null` sends no Idempotency-Key. A bare region means the fleet's
- * demo terminal there — only for the in-process app tests; fleet tests sell from a seeded
- * tenant's till (test/support/tenants.ts).
- */
-export async function postSale(till: Till | RegionId, body: unknown, key: string | null = crypto.randomUUID()): Promise<HttpResult> {
-  const t = typeof till === 'string' ? terminal(till) : till
-  return call(`${storefront(t.region)}/v1/sales`, { apiKey: t.apiKey, body, headers: key ? { 'idempotency-key': key } : {} })
-}
-
-// The fleet's demo tenants, for the in-process app tests (bad-input, build-app) only.
-export const MERCHANT_A = 'mer_harbour'
-export const MERCHANT_B = 'mer_linden'
-
-export function terminal(region: RegionId, merchantId = MERCHANT_A) {
-  const t = fleet.terminals.find((x) => x.region === region && x.merchantId === merchantId)
-  if (!t) throw new Error(`no demo terminal for ${merchantId} in ${region}`)
-  return t
-}
-
-/** A valid cash sale for the demo merchant's store in `region` (Harbour Coffee: ESP-DBL 350 × qty). */
-export function cashSale(region: RegionId, quantity = 1) {
-  return { storeId: terminal(region).storeId, lines: [{ sku: 'ESP-DBL', quantity }], payment: { method: 'cash', amountMinor: 350 * quantity } }
+/** The one sale POST. `key: null` sends no Idempotency-Key. */
+export async function postSale(till: Till, body: unknown, key: string | null = crypto.randomUUID()): Promise<HttpResult> {
+  return call(`${storefront(till.region)}/v1/sales`, { apiKey: till.apiKey, body, headers: key ? { 'idempotency-key': key } : {} })
 }
