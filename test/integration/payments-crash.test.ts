@@ -117,7 +117,6 @@ describe('payments-worker captures each payment once, measured at a gateway that
       if (attempts === 2) resent.push(id)
     }
     // The retry is confined to what the killed worker held: one batch per drain loop.
-    console.log(`MEASURE resent=${resent.length} settledAtKill=${settledAtKill.size} of ${paymentIds.length}`)
     const { DRAIN_BATCH_SIZE = '20', DRAIN_CONCURRENCY = '8' } = testWorker.launch.env
     expect(resent.length).toBeLessThanOrEqual(Number(DRAIN_BATCH_SIZE) * Number(DRAIN_CONCURRENCY))
     expect((await call(`http://127.0.0.1:${workerPort}/readyz`)).status).toBe(200)
