@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for every pos-fleet service; the process is chosen by working directory and command:
 #   /app/storefront  /app/inventory-delta  /app/payments-worker  /app/payment-gateway-sandbox
-#   /app/tools (migrate.mjs: schema migrations, optionally the demo seed)
+#   /app/migrator (dist/main.js: schema migrations, optionally the demo seed)
 # Each /app/<name> is a `pnpm deploy --prod` of that package: its compiled dist/ and its
 # production dependencies only, workspace packages included as plain copies.
 #
@@ -23,17 +23,15 @@ RUN pnpm install --offline --frozen-lockfile \
 RUN for pkg in packages/* services/*; do \
       printf 'src/\n*.tsbuildinfo\ntsconfig*.json\n**/*.test.*\n' > "$pkg/.npmignore"; \
     done \
- && for svc in storefront inventory-delta payments-worker payment-gateway-sandbox; do \
+ && for svc in storefront inventory-delta payments-worker payment-gateway-sandbox migrator; do \
       pnpm --filter "@pos-fleet/$svc" deploy --prod --legacy "/out/$svc"; \
-    done \
- && pnpm --filter @pos-fleet/fleet deploy --prod --legacy /out/tools \
- && cp deploy/image/migrate.mjs /out/tools/migrate.mjs
+    done
 
 FROM ${NODE_IMAGE} AS runtime
 ARG VERSION=0.1.0
 ARG REVISION=unknown
 LABEL org.opencontainers.image.title="pos-fleet" \
-      org.opencontainers.image.description="pos-fleet services: storefront, inventory-delta, payments-worker, payment-gateway-sandbox, migrations" \
+      org.opencontainers.image.description="pos-fleet services: storefront, inventory-delta, payments-worker, payment-gateway-sandbox, migrator" \
       org.opencontainers.image.source="https://github.com/pos-fleet/pos-fleet" \
       org.opencontainers.image.url="https://github.com/pos-fleet/pos-fleet" \
       org.opencontainers.image.version="${VERSION}" \

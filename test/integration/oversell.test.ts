@@ -18,12 +18,12 @@ describe('oversell during a partition', () => {
     expect(none.body.items).toEqual([])
 
     await cutRegion(region)
-    const sales = []
+    const sales: string[] = []
     for (let i = 0; i < 3; i++) {
       const r = await postSale(till, t.sale(region, [{ sku: 'LAST-2', quantity: 1 }, { sku: 'PLENTY', quantity: 1 }]))
       // A till never refuses a customer for a counter.
       expect(r.status).toBe(202)
-      sales.push(r.body.saleId as string)
+      sales.push(r.body.saleId)
     }
     await healRegion(region)
     for (const saleId of sales) await waitSettled(till, saleId)

@@ -18,15 +18,16 @@ const fleetWorker = fleetService(`payments-worker-${writer}`)
  * instead of being folded into one, so the worker's own exactly-once is what is measured.
  */
 const gatewayPort = topology.paymentGateway.port + 1
+const fleetGateway = fleetService('payment-gateway-sandbox').launch
 const testGateway = ownService({
+  ...fleetGateway,
   name: 'payment-gateway-no-idempotency',
-  service: 'payment-gateway-sandbox',
   port: gatewayPort,
   env: {
+    ...fleetGateway.env,
     PORT: String(gatewayPort),
     GATEWAY_LEDGER_PATH: join(mkdtempSync(join(tmpdir(), 'gateway-')), 'ledger.jsonl'),
     GATEWAY_TEST_NO_IDEMPOTENCY: 'true',
-    LOG_LEVEL: 'warn',
     OTEL_SERVICE_NAME: 'payment-gateway-no-idempotency',
   },
 })
@@ -41,11 +42,11 @@ const testWorker = ownService({
 })
 
 async function sellCards(t: Tenant, tokens: string[]) {
-  const sales = []
+  const sales: Array<{ saleId: string; payment: { paymentId: string } }> = []
   for (const card of tokens) {
     const r = await postSale(t.till(writer), t.sale(writer, 1, { card }))
     expect(r.status).toBe(201)
-    sales.push(r.body as { saleId: string; payment: { paymentId: string } })
+    sales.push(r.body)
   }
   return sales
 }

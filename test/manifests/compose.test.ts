@@ -1,26 +1,22 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fleetServices } from '@pos-fleet/fleet/services'
-import { databaseUrls } from '@pos-fleet/fleet/infra/mariadb'
-import { mariadbServerSettings } from '@pos-fleet/fleet/infra/mariadb-settings'
-import { oneWayDelayMs, regions, topology, wanLinks } from '@pos-fleet/topology'
+import { loopbackAddressing, oneWayDelayMs, regions, topology, wanLinks } from '@pos-fleet/topology'
+import { brokerProperties } from '@pos-fleet/topology/kafka'
+import { mariadbServerSettings } from '@pos-fleet/topology/mariadb-settings'
+import { serviceLaunches } from '@pos-fleet/topology/services'
 import { describe, expect, it } from 'vitest'
 import { composeFiles, parseYaml as parse } from '../../cdk8s/src/compose/files.js'
 import { publishedPorts } from '../../cdk8s/src/compose/generate.js'
 import { repoRoot } from '../../cdk8s/src/paths.js'
 import { composeSchemaErrors } from '../../cdk8s/src/validation/compose-schema.js'
+import { migratorEntry } from './support/chart.js'
 
 const composeText = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8')
 const compose = parse(composeText) as { services: Record<string, any>; volumes: Record<string, unknown> }
 const services = compose.services
-const native = fleetServices({ writer: topology.writer, dbUrls: (r) => databaseUrls(r, topology.writer), logLevel: 'info' })
+/** The launches as the native runner spawns them: the spec on loopback addresses. */
+const native = serviceLaunches({ writer: topology.writer, addressing: loopbackAddressing, logLevel: 'info', gatewayLedgerPath: '/native/ledger.jsonl' })
 const readerRegions = regions.filter((r) => r.id !== topology.writer)
-
-/** `key=value` literals (no interpolation) in a native infra source file. */
-function literalSettings(file: string): Array<[string, string]> {
-  const source = readFileSync(join(repoRoot, 'packages/fleet/src/infra', file), 'utf8')
-  return [...source.matchAll(/^\s*'([a-z][\w.-]*)=([^'$]*)',?$/gm)].map((m) => [m[1] as string, m[2] as string])
-}
 
 describe('docker-compose.yml — generated, valid', () => {
   it('is exactly what the generator writes from the topology (run `pnpm --filter @pos-fleet/cdk8s compose`)', () => {
@@ -52,9 +48,10 @@ describe('docker-compose.yml — the same fleet as the native runner', () => {
     for (const launch of native) {
       const env = services[launch.name].environment
       for (const [key, value] of Object.entries(launch.env)) {
-        if (key === 'GATEWAY_LEDGER_PATH') continue
+        if (key === 'GATEWAY_LEDGER_PATH' || key === 'HOST') continue
         expect(env[key], `${launch.name} ${key}`).toBe(value.replace(/127\.0\.0\.1:(\d+)/g, (_m, port) => `${hostOf(Number(port))}:${port}`))
       }
+      expect(launch.env.HOST).toBe('127.0.0.1')
       expect(env.HOST).toBe('0.0.0.0')
       expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4318')
     }
@@ -68,7 +65,10 @@ describe('docker-compose.yml — the same fleet as the native runner', () => {
       expect(env.DB_READ_URL).toContain(`@mariadb-${r.id}:${r.ports.mariadb}/`)
     }
     const dbInit = readFileSync(join(repoRoot, 'deploy/compose/generated/db-init.sh'), 'utf8')
-    for (const r of readerRegions) expect(dbInit).toContain(`attach mariadb-${r.id} ${r.ports.mariadb} ${wanLinks().find((l) => l.from === r.id && l.to === topology.writer)?.listenPort}`)
+    for (const r of readerRegions) {
+      const port = wanLinks().find((l) => l.from === r.id && l.to === topology.writer)?.listenPort
+      expect(dbInit).toMatch(new RegExp(`^sql mariadb-${r.id} ${r.ports.mariadb} "STOP SLAVE; CHANGE MASTER TO MASTER_HOST='toxiproxy', MASTER_PORT=${port},`, 'm'))
+    }
   })
 
   it('creates every WAN link with its RTT/2 latency toxic in both directions', () => {
@@ -77,7 +77,9 @@ describe('docker-compose.yml — the same fleet as the native runner', () => {
     expect(populate.map((p) => p.name).sort()).toEqual(wanLinks().map((l) => l.name).sort())
     for (const l of wanLinks()) {
       expect(populate.find((p) => p.name === l.name)).toMatchObject({ listen: `0.0.0.0:${l.listenPort}`, upstream: `mariadb-${l.to}:${l.upstreamPort}` })
-      for (const stream of ['upstream', 'downstream']) expect(script).toContain(`toxic ${l.name} ${stream} ${oneWayDelayMs(l.from, l.to)}\n`)
+      for (const stream of ['upstream', 'downstream']) {
+        expect(script).toContain(`toxic ${l.name} ${oneWayDelayMs(l.from, l.to)} '{"name":"latency_${stream}","type":"latency","stream":"${stream}","toxicity":1,"attributes":{"latency":' ',"jitter":0}}'\n`)
+      }
     }
   })
 
@@ -97,11 +99,10 @@ describe('docker-compose.yml — the same fleet as the native runner', () => {
     }
   })
 
-  it('configures Kafka 3.9 in KRaft mode as the native server.properties does: every literal setting', () => {
-    // log4j.* lines configure the native broker's logging, not the broker.
-    const settings = literalSettings('kafka.ts').filter(([k]) => !k.startsWith('log4j.'))
-    expect(settings.length).toBeGreaterThan(15)
+  it('configures Kafka 3.9 in KRaft mode as the native server.properties does: every setting but addresses and the log dir', () => {
     for (const r of regions) {
+      const settings = brokerProperties(r.id, loopbackAddressing, '/native/kafka').filter(([k, v]) => !v.includes('127.0.0.1') && k !== 'log.dirs')
+      expect(settings.length).toBeGreaterThan(15)
       const kafka = services[`kafka-${r.id}`]
       expect(kafka.image).toMatch(/^apache\/kafka:3\.9\.\d+$/)
       for (const [k, v] of settings) expect(kafka.environment[`KAFKA_${k.toUpperCase().replaceAll('.', '_')}`], `${r.id} ${k}`).toBe(v)
@@ -138,6 +139,12 @@ describe('docker-compose.yml — start-up order, images, users', () => {
     }
     for (const launch of native) expect(services[launch.name].healthcheck, launch.name).toBeDefined()
     for (const r of regions) expect(Object.keys(services[`storefront-${r.id}`].depends_on)).toEqual(expect.arrayContaining(['migrate', `mariadb-${r.id}`]))
+  })
+
+  it('migrates (and seeds) with the migrator package’s entry, from its folder in the image', () => {
+    expect(services.migrate.working_dir).toBe('/app/migrator')
+    expect(services.migrate.command).toEqual(['node', '--enable-source-maps', migratorEntry, '--seed-demo'])
+    expect(services.migrate.environment.DB_MIGRATE_URL).toBe(`mysql://pos_migrator:pos-migrator-local-demo@mariadb-${topology.writer}:${regions.find((r) => r.id === topology.writer)?.ports.mariadb}/pos`)
   })
 
   it('pins every image to an exact version tag, never latest', () => {

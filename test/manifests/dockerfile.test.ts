@@ -22,6 +22,11 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain(`pnpm@${rootPackage.packageManager.split('@')[1]}`)
   })
 
+  it('ships the migrator as the migration entry and never the fleet CLI', () => {
+    expect(dockerfile).toMatch(/for svc in [^;]*\bmigrator\b[^;]*; do/)
+    expect(dockerfile).not.toMatch(/@pos-fleet\/fleet|packages\/fleet|\/app\/tools/)
+  })
+
   it('runs as the non-root user with NODE_ENV=production and OCI labels', () => {
     const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'))
     expect(runtime).toMatch(/^USER 1000:1000$/m)

@@ -1,11 +1,11 @@
 import { join } from 'node:path'
-import { DB_USERS } from '@pos-fleet/fleet/infra/mariadb'
+import { DB_USERS } from '@pos-fleet/topology/database'
 import { REGION_IDS, roleOf, topology } from '@pos-fleet/topology'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { chartDir } from '../../cdk8s/src/paths.js'
 import { helmLint, helmTemplate, renderChart } from '../../cdk8s/src/validation/helm.js'
 import { type K8sObject, validateObject } from '../../cdk8s/src/validation/kubernetes-schemas.js'
-import { REGION_ROLES, assertHelmInstalled, byKind, helm, plaintextSecretFindings, podSpecs, readText, regionalValues } from './support/chart.js'
+import { REGION_ROLES, assertHelmInstalled, byKind, helm, migratorEntry, plaintextSecretFindings, podSpecs, readText, regionalValues } from './support/chart.js'
 
 const knownPasswords = Object.values(DB_USERS).map((a) => a.password)
 const rendered = new Map<string, K8sObject[]>()
@@ -61,6 +61,13 @@ describe('charts/pos-fleet — what runs where', () => {
     expect(Number(job?.metadata.annotations?.['argocd.argoproj.io/sync-wave'])).toBeLessThan(0)
     for (const d of byKind(objects, 'Deployment')) expect(Number(d.metadata.annotations?.['argocd.argoproj.io/sync-wave'])).toBeGreaterThan(0)
     expect((job?.spec as any).template.spec.containers[0].env.find((e: any) => e.name === 'DB_MIGRATE_URL').value).toContain(`pos-db-global.${topology.writer}`)
+  })
+
+  it('runs the migrator package’s entry from its folder in the image', () => {
+    const [job] = byKind(rendered.get(key(topology.writer, 'writer')) ?? [], 'Job')
+    const container = (job?.spec as any).template.spec.containers[0]
+    expect(container.workingDir).toBe('/app/migrator')
+    expect(container.command.at(-1)).toBe(migratorEntry)
   })
 
   it.each(REGION_IDS)('passes %s and its role to every service as POS_REGION / POS_ROLE', (region) => {

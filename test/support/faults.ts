@@ -39,7 +39,7 @@ export interface Killable {
 
 /** A service of the running fleet, restartable with the launch the fleet used. */
 export function fleetService(name: string, env: Record<string, string> = {}): Killable & { launch: ServiceLaunch } {
-  const found = fleetServices({ writer: fleet.writer, dbUrls: (r) => fleet.regions[r].db, logLevel: 'info' }).find((s) => s.name === name)
+  const found = fleetServices({ writer: fleet.writer, logLevel: 'info' }).find((s) => s.name === name)
   if (!found) throw new Error(`no fleet service ${name}`)
   return ownService({ ...found, env: { ...found.env, ...env } })
 }

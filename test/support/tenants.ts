@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { drizzle } from 'drizzle-orm/mysql2'
-import mysql from 'mysql2/promise'
-import type { RowDataPacket } from 'mysql2/promise'
-import { catalogItems, inventoryDeltas, managerKeys, merchants, stores, terminals } from '@pos-fleet/platform/db/schema/index'
-import { newApiKey, sha256Hex } from '@pos-fleet/platform/hashing'
+import { executeSeedPlan } from '@pos-fleet/platform/db/seed-demo'
+import type { SeedPlan } from '@pos-fleet/topology/tenants'
 import type { RegionId } from '@pos-fleet/topology'
-import { type Till, fleet, regionIds, waitReplicated } from './fleet.js'
+import { type Till, fleet, regionIds, waitReplicated, writerGtid } from './fleet.js'
 
 export interface ItemSpec {
   readonly sku: string
@@ -56,59 +53,41 @@ export interface Tenant {
 }
 
 /**
- * Seeds a test file's own tenants in ONE transaction on the writer (as the application
- * account, the way the demo seed writes them) — a merchant each, a store and a terminal in
- * every region, an inventory manager key, a catalog with stock — with fresh random ids,
+ * Seeds a test file's own tenants in ONE transaction on the writer, with the executor the
+ * demo seed uses (as the application account) — a merchant each, a store and a terminal in
+ * every region, an inventory manager key, a catalog with stock — under fresh random ids,
  * then waits until every replica has them (services authenticate and price on replicas).
  * Nothing another file does can change them; nothing is cleaned up (ids never repeat).
  */
 export async function seedTenants(...specs: TenantSpec[]): Promise<Tenant[]> {
-  const conn = await mysql.createConnection({ uri: fleet.regions[fleet.writer].db.write })
-  const db = drizzle({ client: conn })
-  const tenants: Tenant[] = []
-  let gtid: string
-  try {
-    await db.transaction(async (tx) => {
-      for (const spec of specs) {
-        const id = randomUUID().replaceAll('-', '')
-        const merchantId = `mer_t${id}`
-        const currency = spec.currency ?? 'USD'
-        const catalog = spec.catalog ?? TEST_CATALOG
-        const offlineFloorLimitMinor = spec.offlineFloorLimitMinor ?? (currency === 'USD' ? 5_000 : 7_500)
-        await tx.insert(merchants).values({ id: merchantId, name: `Test merchant ${id}`, currency, offlineFloorLimitMinor })
-        await tx.insert(catalogItems).values(catalog.map((i) => ({ merchantId, sku: i.sku, name: i.sku, priceMinor: i.priceMinor, currency })))
-        const managerKey = newApiKey('pos_mgr')
-        await tx.insert(managerKeys).values({ id: `mgr_t${id}`, merchantId, label: 'test manager', apiKeyHash: sha256Hex(managerKey) })
-        const tills = {} as Record<RegionId, SeededTill>
-        for (const region of regionIds) {
-          const storeId = `sto_t${id}_${region}`
-          const terminalId = `ter_t${id}_${region}`
-          const apiKey = newApiKey('pos_term')
-          await tx.insert(stores).values({ id: storeId, merchantId, region, name: `Test store ${region}` })
-          await tx.insert(terminals).values({ id: terminalId, merchantId, storeId, label: 'test till', apiKeyHash: sha256Hex(apiKey) })
-          await tx.insert(inventoryDeltas).values(
-            catalog.map((i) => ({
-              deltaId: `seed:${storeId}:${i.sku}`,
-              merchantId,
-              storeId,
-              sku: i.sku,
-              quantity: i.stock,
-              reason: 'restock',
-              originRegion: fleet.writer,
-            })),
-          )
-          tills[region] = { region, merchantId, storeId, terminalId, apiKey }
-        }
-        tenants.push(tenantOf({ merchantId, currency, offlineFloorLimitMinor, catalog, managerKey, tills }))
-      }
-    })
-    const [rows] = await conn.query<RowDataPacket[]>('SELECT @@GLOBAL.gtid_binlog_pos AS gtid')
-    gtid = rows[0]!.gtid as string
-  } finally {
-    await conn.end()
-  }
-  await waitReplicated(gtid)
-  return tenants
+  const plan = { merchants: [], catalogItems: [], managers: [], stores: [], terminals: [], stockDeltas: [] } as { -readonly [K in keyof SeedPlan]: Array<SeedPlan[K][number]> }
+  const planned = specs.map((spec) => {
+    const id = randomUUID().replaceAll('-', '')
+    const merchantId = `mer_t${id}`
+    const currency = spec.currency ?? 'USD'
+    const catalog = spec.catalog ?? TEST_CATALOG
+    const offlineFloorLimitMinor = spec.offlineFloorLimitMinor ?? (currency === 'USD' ? 5_000 : 7_500)
+    plan.merchants.push({ id: merchantId, name: `Test merchant ${id}`, currency, offlineFloorLimitMinor })
+    plan.catalogItems.push(...catalog.map((i) => ({ merchantId, sku: i.sku, name: i.sku, priceMinor: i.priceMinor, currency })))
+    plan.managers.push({ id: `mgr_t${id}`, merchantId, label: 'test manager' })
+    for (const region of regionIds) {
+      const storeId = `sto_t${id}_${region}`
+      plan.stores.push({ id: storeId, merchantId, region, name: `Test store ${region}` })
+      plan.terminals.push({ id: `ter_t${id}_${region}`, merchantId, storeId, region, label: 'test till' })
+      plan.stockDeltas.push(
+        ...catalog.map((i) => ({ deltaId: `seed:${storeId}:${i.sku}`, merchantId, storeId, sku: i.sku, quantity: i.stock, reason: 'restock' as const, originRegion: fleet.writer })),
+      )
+    }
+    return { merchantId, currency, offlineFloorLimitMinor, catalog }
+  })
+  const credentials = await executeSeedPlan(fleet.regions[fleet.writer].db.write, plan)
+  await waitReplicated(await writerGtid())
+  return planned.map((p) => {
+    const tills = {} as Record<RegionId, SeededTill>
+    for (const t of credentials.terminals.filter((c) => c.merchantId === p.merchantId)) tills[t.region] = t
+    const managerKey = credentials.inventoryManagers.find((m) => m.merchantId === p.merchantId)!.apiKey
+    return tenantOf({ ...p, managerKey, tills })
+  })
 }
 
 export async function seedTenant(spec: TenantSpec = {}): Promise<Tenant> {

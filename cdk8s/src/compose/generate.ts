@@ -1,16 +1,15 @@
 /**
- * docker-compose.yml for the three-region demo, generated from the same sources the native
- * runner uses: the topology (regions, writer, ports, WAN links), the native service launches
- * (packages/fleet fleetServices: which service runs where, with which environment) and the
- * native database URLs, with each loopback address rewritten to the container serving it.
- * The MariaDB and Kafka settings mirror packages/fleet/src/infra/{mariadb,kafka}.ts (a test
- * checks every literal setting there against this file).
+ * docker-compose.yml for the three-region demo, rendered from the deployment spec
+ * (packages/topology) with the compose containers' addressing: the same regions, writer, ports,
+ * WAN links, service launches, database URLs, MariaDB and Kafka settings as the native runner.
  */
-import { databaseUrls } from '@pos-fleet/fleet/infra/mariadb'
-import { mariadbServerSettings } from '@pos-fleet/fleet/infra/mariadb-settings'
-import { fleetServices } from '@pos-fleet/fleet/services'
+import { dirname } from 'node:path'
 import { type RegionId, type RegionSpec, regions, topology } from '@pos-fleet/topology'
-import { GATEWAY_HOST, OTEL_HOST, TOXIPROXY_HOST, kafkaHost, mariadbHost, toContainerAddresses } from './hosts.js'
+import { databaseUrls } from '@pos-fleet/topology/database'
+import { KAFKA_HEAP_FLAGS, brokerProperties } from '@pos-fleet/topology/kafka'
+import { mariadbServerSettings } from '@pos-fleet/topology/mariadb-settings'
+import { SERVICE_NODE_ARGS, serviceLaunches } from '@pos-fleet/topology/services'
+import { OTEL_HOST, TOXIPROXY_HOST, composeAddressing, kafkaHost, mariadbHost } from './hosts.js'
 import { IMAGES } from './images.js'
 
 type Service = Record<string, unknown>
@@ -19,49 +18,20 @@ const GENERATED = './deploy/compose/generated'
 const LOOPBACK_PUBLISH = '127.0.0.1'
 const OTLP_HTTP = `http://${OTEL_HOST}:4318`
 const GATEWAY_LEDGER = '/var/lib/pos-fleet/gateway/ledger.jsonl'
+const KAFKA_DATA = '/var/lib/kafka/data'
 /** The demo root password of the compose MariaDB containers; override with POS_DB_ROOT_PASSWORD. */
 const ROOT_PASSWORD = '${POS_DB_ROOT_PASSWORD:-pos-root-local-demo}'
 
-/** The native runner's MariaDB settings (one list for both runtimes), listening on the compose network. */
+/** The spec's MariaDB settings (one list for both runtimes), listening on the compose network. */
 export function mariadbArgs(r: RegionSpec, writer: RegionId): string[] {
   const [port, ...rest] = mariadbServerSettings(r.id, writer)
-  return [port!, ['bind-address', '0.0.0.0'] as [string, string], ...rest].map(([k, v]) => (v === '' ? `--${k}` : `--${k}=${v}`))
+  return [port!, ['bind-address', composeAddressing.bindHost] as [string, string], ...rest].map(([k, v]) => (v === '' ? `--${k}` : `--${k}=${v}`))
 }
 
-/** Broker settings of the native server.properties, as the apache/kafka image's KAFKA_* variables. */
-export function kafkaProperties(r: RegionSpec): Record<string, string> {
-  const nodeId = r.index + 1
-  const { kafka, kafkaController } = r.ports
-  return {
-    'process.roles': 'broker,controller',
-    'node.id': String(nodeId),
-    'controller.quorum.voters': `${nodeId}@${kafkaHost(r.id)}:${kafkaController}`,
-    listeners: `PLAINTEXT://0.0.0.0:${kafka},CONTROLLER://0.0.0.0:${kafkaController}`,
-    'advertised.listeners': `PLAINTEXT://${kafkaHost(r.id)}:${kafka}`,
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'PLAINTEXT',
-    'log.dirs': '/var/lib/kafka/data',
-    'offsets.topic.replication.factor': '1',
-    'offsets.topic.num.partitions': '5',
-    'transaction.state.log.replication.factor': '1',
-    'transaction.state.log.min.isr': '1',
-    'transaction.state.log.num.partitions': '5',
-    'default.replication.factor': '1',
-    'min.insync.replicas': '1',
-    'group.initial.rebalance.delay.ms': '0',
-    'auto.create.topics.enable': 'false',
-    'num.partitions': '3',
-    'num.network.threads': '2',
-    'num.io.threads': '2',
-    'background.threads': '2',
-    'log.cleaner.dedupe.buffer.size': '8388608',
-    'log.retention.hours': '24',
-    'log.segment.bytes': '16777216',
-  }
+/** The spec's broker properties as the apache/kafka image's KAFKA_* variables. */
+export function kafkaEnvironment(r: RegionSpec): Record<string, string> {
+  return Object.fromEntries(brokerProperties(r.id, composeAddressing, KAFKA_DATA).map(([k, v]) => [`KAFKA_${k.toUpperCase().replaceAll('.', '_')}`, v]))
 }
-
-const kafkaEnvName = (property: string) => `KAFKA_${property.toUpperCase().replaceAll('.', '_')}`
 
 /** A deterministic KRaft cluster id per region (22 characters of URL-safe base64, as `random-uuid` prints). */
 function clusterId(r: RegionSpec): string {
@@ -99,7 +69,6 @@ function appService(workingDir: string, extra: Service): Service {
   }
 }
 
-const SERVICE_COMMAND = ['node', '--enable-source-maps', '--import', '@pos-fleet/platform/telemetry', 'dist/server.js']
 
 export function composeDocument(writer: RegionId = topology.writer): Record<string, unknown> {
   const services: Record<string, Service> = {}
@@ -143,10 +112,10 @@ export function composeDocument(writer: RegionId = topology.writer): Record<stri
       image: IMAGES.kafka,
       environment: {
         CLUSTER_ID: clusterId(r),
-        KAFKA_HEAP_OPTS: '-Xms64m -Xmx256m',
-        ...Object.fromEntries(Object.entries(kafkaProperties(r)).map(([k, v]) => [kafkaEnvName(k), v])),
+        KAFKA_HEAP_OPTS: KAFKA_HEAP_FLAGS.join(' '),
+        ...kafkaEnvironment(r),
       },
-      volumes: [`${kafkaHost(r.id)}-data:/var/lib/kafka/data`],
+      volumes: [`${kafkaHost(r.id)}-data:${KAFKA_DATA}`],
       healthcheck: {
         test: ['CMD', '/opt/kafka/bin/kafka-broker-api-versions.sh', '--bootstrap-server', `127.0.0.1:${r.ports.kafka}`],
         interval: '5s',
@@ -170,34 +139,29 @@ export function composeDocument(writer: RegionId = topology.writer): Record<stri
     volumes: [`${GENERATED}:/init:ro`],
     depends_on: Object.fromEntries(regions.map((r) => [kafkaHost(r.id), healthy])),
   }
-  services.migrate = appService('tools', {
-    command: ['node', 'migrate.mjs', '--seed-demo'],
-    environment: { NODE_ENV: 'production', DB_MIGRATE_URL: toContainerAddresses(databaseUrls(writer, writer).migrate) },
+  services.migrate = appService('migrator', {
+    command: ['node', '--enable-source-maps', 'dist/main.js', '--seed-demo'],
+    environment: { NODE_ENV: 'production', DB_MIGRATE_URL: databaseUrls(writer, writer, composeAddressing).migrate },
     depends_on: { 'db-init': completed },
   })
 
-  // The native launches, service for service: the same processes, ports and environment.
-  const launches = fleetServices({ writer, dbUrls: (r) => databaseUrls(r, writer), logLevel: 'info' })
-  for (const launch of launches) {
-    const env = Object.fromEntries(Object.entries(launch.env).map(([k, v]) => [k, toContainerAddresses(v)]))
-    const region = env.POS_REGION as RegionId | undefined
+  // The spec's launches, service for service: the same processes, ports and environment as natively.
+  for (const launch of serviceLaunches({ writer, addressing: composeAddressing, logLevel: 'info', gatewayLedgerPath: GATEWAY_LEDGER })) {
+    const region = launch.region
     const isGateway = launch.service === 'payment-gateway-sandbox'
-    if (isGateway) {
-      env.GATEWAY_LEDGER_PATH = GATEWAY_LEDGER
-      volumes['gateway-ledger'] = {}
-    }
+    if (isGateway) volumes['gateway-ledger'] = {}
     const dependsOn: Record<string, unknown> = { [OTEL_HOST]: started }
     if (region) {
       Object.assign(dependsOn, { migrate: completed, [mariadbHost(region)]: healthy, 'kafka-init': completed, [kafkaHost(region)]: healthy })
       if (region !== writer) Object.assign(dependsOn, { [TOXIPROXY_HOST]: healthy, 'wan-init': completed })
     }
-    if (launch.service === 'payments-worker') dependsOn[GATEWAY_HOST] = healthy
+    if (launch.env.GATEWAY_URL) dependsOn[composeAddressing.gatewayHost] = healthy
     services[launch.name] = appService(launch.service, {
-      command: SERVICE_COMMAND,
-      environment: { ...env, HOST: '0.0.0.0', NODE_ENV: 'production', OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_HTTP },
+      command: ['node', ...SERVICE_NODE_ARGS],
+      environment: { ...launch.env, NODE_ENV: 'production', OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_HTTP },
       ports: [publish(launch.port)],
-      ...(isGateway ? { volumes: ['gateway-ledger:/var/lib/pos-fleet/gateway'] } : {}),
-      healthcheck: httpHealthcheck(launch.port, isGateway ? '/healthz' : '/readyz'),
+      ...(isGateway ? { volumes: [`gateway-ledger:${dirname(GATEWAY_LEDGER)}`] } : {}),
+      healthcheck: httpHealthcheck(launch.port, launch.readinessPath),
       depends_on: dependsOn,
       restart: 'unless-stopped',
     })

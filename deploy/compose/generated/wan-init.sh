@@ -5,21 +5,20 @@ set -eu
 api=http://toxiproxy:8474
 scale=${WAN_SCALE_PCT:-100}
 post() { curl -fsS -o /dev/null -X POST -H 'content-type: application/json' "$api$1" ${2:+-d "$2"}; }
-toxic() {
-  post "/proxies/$1/toxics" "{\"name\":\"latency_$2\",\"type\":\"latency\",\"stream\":\"$2\",\"toxicity\":1,\"attributes\":{\"latency\":$(( $3 * scale / 100 )),\"jitter\":0}}"
-}
+# toxic <proxy> <latency at 100%> <body before the latency> <body after it>
+toxic() { post "/proxies/$1/toxics" "$3$(( $2 * scale / 100 ))$4"; }
 post /populate '[{"name":"wan_ap-southeast-1_to_eu-central-1_mariadb","listen":"0.0.0.0:18901","upstream":"mariadb-eu-central-1:18106","enabled":true},{"name":"wan_ap-southeast-1_to_us-east-1_mariadb","listen":"0.0.0.0:18902","upstream":"mariadb-us-east-1:18206","enabled":true},{"name":"wan_eu-central-1_to_ap-southeast-1_mariadb","listen":"0.0.0.0:18910","upstream":"mariadb-ap-southeast-1:18006","enabled":true},{"name":"wan_eu-central-1_to_us-east-1_mariadb","listen":"0.0.0.0:18912","upstream":"mariadb-us-east-1:18206","enabled":true},{"name":"wan_us-east-1_to_ap-southeast-1_mariadb","listen":"0.0.0.0:18920","upstream":"mariadb-ap-southeast-1:18006","enabled":true},{"name":"wan_us-east-1_to_eu-central-1_mariadb","listen":"0.0.0.0:18921","upstream":"mariadb-eu-central-1:18106","enabled":true}]'
 post /reset
-toxic wan_ap-southeast-1_to_eu-central-1_mariadb upstream 80
-toxic wan_ap-southeast-1_to_eu-central-1_mariadb downstream 80
-toxic wan_ap-southeast-1_to_us-east-1_mariadb upstream 110
-toxic wan_ap-southeast-1_to_us-east-1_mariadb downstream 110
-toxic wan_eu-central-1_to_ap-southeast-1_mariadb upstream 80
-toxic wan_eu-central-1_to_ap-southeast-1_mariadb downstream 80
-toxic wan_eu-central-1_to_us-east-1_mariadb upstream 45
-toxic wan_eu-central-1_to_us-east-1_mariadb downstream 45
-toxic wan_us-east-1_to_ap-southeast-1_mariadb upstream 110
-toxic wan_us-east-1_to_ap-southeast-1_mariadb downstream 110
-toxic wan_us-east-1_to_eu-central-1_mariadb upstream 45
-toxic wan_us-east-1_to_eu-central-1_mariadb downstream 45
+toxic wan_ap-southeast-1_to_eu-central-1_mariadb 80 '{"name":"latency_upstream","type":"latency","stream":"upstream","toxicity":1,"attributes":{"latency":' ',"jitter":0}}'
+toxic wan_ap-southeast-1_to_eu-central-1_mariadb 80 '{"name":"latency_downstream","type":"latency","stream":"downstream","toxicity":1,"attributes":{"latency":' ',"jitter":0}}'
+toxic wan_ap-southeast-1_to_us-east-1_mariadb 110 '{"name":"latency_upstream","type":"latency","stream":"upstream","toxicity":1,"attributes":{"latency":' ',"jitter":0}}'
+toxic wan_ap-southeast-1_to_us-east-1_mariadb 110 '{"name":"latency_downstream","type":"latency","stream":"downstream","toxicity":1,"attributes":{"latency":' ',"jitter":0}}'
+toxic wan_eu-central-1_to_ap-southeast-1_mariadb 80 '{"name":"latency_upstream","type":"latency","stream":"upstream","toxicity":1,"attributes":{"latency":' ',"jitter":0}}'
+toxic wan_eu-central-1_to_ap-southeast-1_mariadb 80 '{"name":"latency_downstream","type":"latency","stream":"downstream","toxicity":1,"attributes":{"latency":' ',"jitter":0}}'
+toxic wan_eu-central-1_to_us-east-1_mariadb 45 '{"name":"latency_upstream","type":"latency","stream":"upstream","toxicity":1,"attributes":{"latency":' ',"jitter":0}}'
+toxic wan_eu-central-1_to_us-east-1_mariadb 45 '{"name":"latency_downstream","type":"latency","stream":"downstream","toxicity":1,"attributes":{"latency":' ',"jitter":0}}'
+toxic wan_us-east-1_to_ap-southeast-1_mariadb 110 '{"name":"latency_upstream","type":"latency","stream":"upstream","toxicity":1,"attributes":{"latency":' ',"jitter":0}}'
+toxic wan_us-east-1_to_ap-southeast-1_mariadb 110 '{"name":"latency_downstream","type":"latency","stream":"downstream","toxicity":1,"attributes":{"latency":' ',"jitter":0}}'
+toxic wan_us-east-1_to_eu-central-1_mariadb 45 '{"name":"latency_upstream","type":"latency","stream":"upstream","toxicity":1,"attributes":{"latency":' ',"jitter":0}}'
+toxic wan_us-east-1_to_eu-central-1_mariadb 45 '{"name":"latency_downstream","type":"latency","stream":"downstream","toxicity":1,"attributes":{"latency":' ',"jitter":0}}'
 echo "toxiproxy: 6 WAN links, latency at ${scale}% of RTT/2"

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { Pool } from 'undici'
-import { type RegionId, REGION_IDS, rttMs } from '@pos-fleet/topology'
+import { type RegionId, REGION_IDS, catalogItem, rttMs } from '@pos-fleet/topology'
 import { endpointsFile, readEndpoints } from './endpoints.js'
 import { openLoop } from './loadtest/open-loop.js'
 import { createLatencyRecorder } from './loadtest/stats.js'
@@ -54,6 +54,7 @@ export async function runBench(args: string[], log: (line: string) => void): Pro
 
   log('\nsale commit (POST /v1/sales, one round trip to the writer), ms')
   log(`${'region'.padEnd(16)}${'count'.padStart(8)}${'p50'.padStart(8)}${'p99'.padStart(8)}${'RTT floor'.padStart(11)}${'p50-RTT'.padStart(9)}`)
+  const item = catalogItem('mer_harbour', 'ESP-DBL')
   for (const region of REGION_IDS) {
     const terminal = endpoints.terminals.find((t) => t.region === region && t.merchantId === 'mer_harbour')!
     const pool = new Pool(endpoints.regions[region].storefront, { connections: 4 })
@@ -64,7 +65,7 @@ export async function runBench(args: string[], log: (line: string) => void): Pro
         path: '/v1/sales',
         method: 'POST',
         headers: { authorization: `Bearer ${terminal.apiKey}`, 'idempotency-key': randomUUID(), 'content-type': 'application/json' },
-        body: JSON.stringify({ storeId: terminal.storeId, lines: [{ sku: 'ESP-DBL', quantity: 1 }], payment: { method: 'cash', amountMinor: 350 } }),
+        body: JSON.stringify({ storeId: terminal.storeId, lines: [{ sku: item.sku, quantity: 1 }], payment: { method: 'cash', amountMinor: item.priceMinor } }),
       })
       await res.body.dump()
       if (res.statusCode === 201) latency.record(performance.now() - started)

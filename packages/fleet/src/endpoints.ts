@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { type RegionId, type RegionRole, regions, roleOf, rttMatrix } from '@pos-fleet/topology'
 import { stateDir } from './infra/paths.js'
-import type { ManagerCredential, TerminalCredential } from './seed.js'
+import type { ManagerCredential, TerminalCredential } from '@pos-fleet/platform/db/seed-demo'
 
 export const endpointsFile = join(stateDir, 'endpoints.json')
 

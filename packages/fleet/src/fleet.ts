@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { runMigrations } from '@pos-fleet/platform/db/migrate'
+import { seedDemo } from '@pos-fleet/platform/db/seed-demo'
 import { type RegionId, regions, topology } from '@pos-fleet/topology'
 import { type Endpoints, describeEndpoints, endpointsFile, readEndpoints, writeEndpoints } from './endpoints.js'
 import { createTopics } from './infra/kafka.js'
 import { binlogGtid, databaseUrls, waitReplicaCaughtUp } from './infra/mariadb.js'
 import { logsDir } from './infra/paths.js'
 import { startInfrastructure, stopInfrastructure } from './infra/infrastructure.js'
-import { seedDemo } from './seed.js'
 import { fleetServices, startService } from './services.js'
 
 export interface UpOptions {
@@ -32,7 +32,7 @@ export async function fleetUp(o: UpOptions): Promise<{ endpoints: Endpoints; sta
     await startInfrastructure({ wanScale: o.wanScale, writer, log: o.log })
     const migrateUrl = databaseUrls(writer, writer).migrate
     await runMigrations(migrateUrl)
-    const credentials = await seedDemo(migrateUrl)
+    const credentials = await seedDemo(migrateUrl, writer)
     const seeded = await binlogGtid(writer)
     await Promise.all(regions.filter((r) => r.id !== writer).map((r) => waitReplicaCaughtUp(r.id, seeded, 30_000)))
     log(`schema migrated and demo tenants seeded at ${writer}; replicas have them`)
@@ -40,7 +40,7 @@ export async function fleetUp(o: UpOptions): Promise<{ endpoints: Endpoints; sta
     await Promise.all(regions.map((r) => createTopics(r.id, Object.values(topology.kafka.topics))))
 
     const dbUrls = (r: RegionId) => databaseUrls(r, writer)
-    await Promise.all(fleetServices({ writer, dbUrls, logLevel: o.logLevel ?? 'info' }).map((s) => startService(s)))
+    await Promise.all(fleetServices({ writer, logLevel: o.logLevel ?? 'info' }).map((s) => startService(s)))
     log('services ready in every region')
 
     const endpoints = describeEndpoints({

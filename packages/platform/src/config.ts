@@ -1,6 +1,7 @@
 import { type Static, type TObject, Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { REGION_IDS } from '@pos-fleet/topology'
+import { BROKER_LIST_PATTERN } from '@pos-fleet/topology/kafka'
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -70,5 +71,5 @@ export const DatabaseEnv = {
 
 export const KafkaEnv = {
   /** host:port[,host:port…] of this region's Kafka (the durable local queue). */
-  KAFKA_BROKERS: Type.String({ pattern: '^[^,\\s]+:[0-9]+(,[^,\\s]+:[0-9]+)*$', description: 'host:port[,host:port…]' }),
+  KAFKA_BROKERS: Type.String({ pattern: BROKER_LIST_PATTERN, description: 'host:port[,host:port…]' }),
 }

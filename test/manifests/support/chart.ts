@@ -3,11 +3,14 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { binDir } from '@pos-fleet/fleet/infra/paths'
 import { type RegionId, type RegionRole, REGION_IDS, roleOf } from '@pos-fleet/topology'
-import { chartDir } from '../../../cdk8s/src/paths.js'
+import { chartDir, repoRoot } from '../../../cdk8s/src/paths.js'
 import type { HelmRun } from '../../../cdk8s/src/validation/helm.js'
 import type { K8sObject } from '../../../cdk8s/src/validation/kubernetes-schemas.js'
 
 export const helm: HelmRun = { helm: join(binDir, 'helm'), chart: chartDir }
+
+/** The migration image's entry (relative to /app/migrator): the migrator package's bin. */
+export const migratorEntry = (JSON.parse(readFileSync(join(repoRoot, 'services/migrator/package.json'), 'utf8')) as { bin: Record<string, string> }).bin['pos-migrator']!.replace(/^\.\//, '')
 
 export function assertHelmInstalled(): void {
   if (!existsSync(helm.helm)) throw new Error(`helm not found at ${helm.helm}: run scripts/bootstrap.sh`)

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import mysql from 'mysql2/promise'
-import { type RegionId, REGION_IDS, isRegionId } from '@pos-fleet/topology'
+import { type RegionId, REGION_IDS, catalogItem, isRegionId } from '@pos-fleet/topology'
 import type { Endpoints } from '../endpoints.js'
 import { databaseUrls } from '../infra/mariadb.js'
 import { setRegionLinks } from '../infra/toxiproxy.js'
@@ -62,16 +62,13 @@ export interface DrillReport {
   ok: boolean
 }
 
-const SKUS: Record<string, Array<{ sku: string; price: number }>> = {
-  mer_harbour: [
-    { sku: 'ESP-DBL', price: 350 },
-    { sku: 'CRS-BTR', price: 325 },
-  ],
-  mer_linden: [
-    { sku: 'BK-NOVEL', price: 1_299 },
-    { sku: 'BAG-TOTE', price: 900 },
-  ],
-}
+/** Two items per demo merchant, at the spec's prices. */
+const SKUS: Record<string, Array<{ sku: string; price: number }>> = Object.fromEntries(
+  Object.entries({ mer_harbour: ['ESP-DBL', 'CRS-BTR'], mer_linden: ['BK-NOVEL', 'BAG-TOTE'] }).map(([merchantId, skus]) => [
+    merchantId,
+    skus.map((sku) => ({ sku, price: catalogItem(merchantId, sku).priceMinor })),
+  ]),
+)
 
 async function http(url: string, init: { apiKey: string; body?: unknown; headers?: Record<string, string> }) {
   const res = await fetch(url, {

@@ -4,8 +4,9 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Kafka, logLevel } from 'kafkajs'
 import type { Admin } from 'kafkajs'
-import { region as regionSpec } from '@pos-fleet/topology'
+import { loopbackAddressing, region as regionSpec } from '@pos-fleet/topology'
 import type { RegionId } from '@pos-fleet/topology'
+import { KAFKA_HEAP_FLAGS, TOPIC_PARTITIONS, brokerProperties, kafkaBrokers as specKafkaBrokers } from '@pos-fleet/topology/kafka'
 import { kafkaLibsDir, regionPaths, requireExecutable } from './paths.js'
 import { retryUntil, runCommand, startProcess, untilReady } from './processes.js'
 import type { RunningProcess } from './processes.js'
@@ -15,55 +16,23 @@ export interface RegionKafka {
   readonly brokers: readonly string[]
 }
 
-const LOOPBACK = '127.0.0.1'
 const READY_TIMEOUT_MS = 60_000
 
 /**
- * Light JVM settings for a 2-core box running three brokers: a small heap ceiling (the default
- * is a quarter of RAM), the serial collector, and C1 only (measured: start 1.8 s instead of
- * 2.4 s, 30 MB less RSS; plenty for demo traffic).
+ * Light JVM settings for a 2-core box running three brokers: the spec's heap ceiling, the serial
+ * collector, and C1 only (measured: start 1.8 s instead of 2.4 s, 30 MB less RSS; plenty for demo traffic).
  */
-const JVM_FLAGS = ['-Xms64m', '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true']
+const JVM_FLAGS = [...KAFKA_HEAP_FLAGS, '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true']
 
 export function kafkaBrokers(region: RegionId): string[] {
-  return [`${LOOPBACK}:${regionSpec(region).ports.kafka}`]
+  return specKafkaBrokers(region, loopbackAddressing)
 }
 
-/** One KRaft node acting as both broker and controller: each region is its own cluster. */
+/** The spec's broker properties as the native server.properties. */
 function serverProperties(region: RegionId): string {
-  const spec = regionSpec(region)
-  const nodeId = spec.index + 1
-  const { kafka, kafkaController } = spec.ports
-  return `${[
-    'process.roles=broker,controller',
-    `node.id=${nodeId}`,
-    `controller.quorum.voters=${nodeId}@${LOOPBACK}:${kafkaController}`,
-    `listeners=PLAINTEXT://${LOOPBACK}:${kafka},CONTROLLER://${LOOPBACK}:${kafkaController}`,
-    `advertised.listeners=PLAINTEXT://${LOOPBACK}:${kafka}`,
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    `log.dirs=${regionPaths(region).kafka.data}`,
-    // A single node can hold one replica only; with the default of 3 consumer groups never form.
-    'offsets.topic.replication.factor=1',
-    'offsets.topic.num.partitions=5',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'transaction.state.log.num.partitions=5',
-    'default.replication.factor=1',
-    'min.insync.replicas=1',
-    'group.initial.rebalance.delay.ms=0',
-    // Topics are created up front: kafkajs fails on first use of an auto-created KRaft topic.
-    'auto.create.topics.enable=false',
-    'num.partitions=3',
-    'num.network.threads=2',
-    'num.io.threads=2',
-    'background.threads=2',
-    // The log cleaner allocates this on the heap at start-up: the 128 MiB default doubled RSS.
-    'log.cleaner.dedupe.buffer.size=8388608',
-    'log.retention.hours=24',
-    'log.segment.bytes=16777216',
-  ].join('\n')}\n`
+  return `${brokerProperties(region, loopbackAddressing, regionPaths(region).kafka.data)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')}\n`
 }
 
 function log4jProperties(serverLog: string): string {
@@ -135,7 +104,7 @@ export async function createTopics(region: RegionId, topics: readonly string[], 
     const missing = topics.filter((topic) => !existing.has(topic))
     if (missing.length === 0) return
     await admin.createTopics({
-      topics: missing.map((topic) => ({ topic, numPartitions: options.partitions ?? 3, replicationFactor: 1 })),
+      topics: missing.map((topic) => ({ topic, numPartitions: options.partitions ?? TOPIC_PARTITIONS, replicationFactor: 1 })),
       waitForLeaders: true,
     })
   })

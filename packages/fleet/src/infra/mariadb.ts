@@ -2,29 +2,15 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import mysql from 'mysql2/promise'
 import type { Connection, RowDataPacket } from 'mysql2/promise'
-import { region as regionSpec, topology, wanLink } from '@pos-fleet/topology'
+import { loopbackAddressing, region as regionSpec, topology } from '@pos-fleet/topology'
 import type { RegionId } from '@pos-fleet/topology'
-import { COLLATION, mariadbServerSettings } from './mariadb-settings.js'
+import { type DatabaseUrls, changeMasterStatement, databaseUrls as specDatabaseUrls, primaryBootstrapStatements } from '@pos-fleet/topology/database'
+import { mariadbServerSettings } from '@pos-fleet/topology/mariadb-settings'
 import { regionPaths, requireExecutable } from './paths.js'
 import { messageOf, retryUntil, runCommand, startProcess, untilReady } from './processes.js'
 import type { RunningProcess } from './processes.js'
 
-/** Accounts of the local demo database; never printed. Services get them through databaseUrls(). */
-export const DB_USERS = {
-  app: { user: 'pos_app', password: 'pos-app-local-demo' },
-  migrator: { user: 'pos_migrator', password: 'pos-migrator-local-demo' },
-  replication: { user: 'pos_repl', password: 'pos-repl-local-demo' },
-  monitor: { user: 'pos_monitor', password: 'pos-monitor-local-demo' },
-} as const
-
-export interface DatabaseUrls {
-  /** The region's own instance (a replica unless the region is the writer). */
-  readonly read: string
-  /** The global write path: the writer's primary, through the WAN link from other regions. */
-  readonly write: string
-  /** Schema migrations run against the writer directly, never across the emulated WAN. */
-  readonly migrate: string
-}
+export { DB_USERS, type DatabaseUrls } from '@pos-fleet/topology/database'
 
 export interface ReplicationStatus {
   readonly region: RegionId
@@ -38,21 +24,13 @@ export interface ReplicationStatus {
   readonly lastSqlError: string
 }
 
-const LOOPBACK = '127.0.0.1'
 /** Longest unix socket path Linux accepts (sun_path is 108 bytes with the terminating NUL). */
 const MAX_SOCKET_PATH = 107
 const runningAsRoot = process.getuid?.() === 0
 
+/** The spec's database URLs, as the native runner addresses them (loopback and WAN proxy ports). */
 export function databaseUrls(region: RegionId, writer: RegionId = topology.writer): DatabaseUrls {
-  const local = regionSpec(region).ports.mariadb
-  const writerPort = regionSpec(writer).ports.mariadb
-  const url = (account: { user: string; password: string }, port: number) =>
-    `mysql://${account.user}:${encodeURIComponent(account.password)}@${LOOPBACK}:${port}/${topology.database.name}`
-  return {
-    read: url(DB_USERS.app, local),
-    write: url(DB_USERS.app, region === writer ? local : wanLink(region, writer).listenPort),
-    migrate: url(DB_USERS.migrator, writerPort),
-  }
+  return specDatabaseUrls(region, writer, loopbackAddressing)
 }
 
 function myCnf(region: RegionId, writer: RegionId): string {
@@ -63,7 +41,7 @@ function myCnf(region: RegionId, writer: RegionId): string {
     `tmpdir=${paths.tmp}`,
     `socket=${paths.socket}`,
     `pid-file=${paths.pidFile}`,
-    'bind-address=127.0.0.1',
+    `bind-address=${loopbackAddressing.bindHost}`,
     ...mariadbServerSettings(region, writer).map(([k, v]) => (v === '' ? k : `${k}=${v}`)),
   ]
   return `${lines.join('\n')}\n`
@@ -116,39 +94,22 @@ export async function startRegionDb(region: RegionId, signal?: AbortSignal): Pro
 }
 
 /**
- * Creates the `pos` database and the service accounts on the writer. These statements are
- * binlogged, so replicas attached afterwards replay them from the start.
+ * Creates the database and the service accounts on the writer (the spec's bootstrap statements).
+ * These are binlogged, so replicas attached afterwards replay them from the start.
  * Returns the writer's GTID position after the bootstrap.
  */
 export async function bootstrapPrimary(writer: RegionId = topology.writer): Promise<string> {
-  const { app, migrator, replication, monitor } = DB_USERS
-  const database = topology.database.name
   return admin(writer, async (db) => {
-    await db.query(`CREATE DATABASE IF NOT EXISTS ${mysql.escapeId(database)} CHARACTER SET utf8mb4 COLLATE ${COLLATION}`)
-    for (const account of [app, migrator, replication, monitor]) {
-      await db.query("CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ?", [account.user, account.password])
-    }
-    // Application accounts get database-level grants only: a global privilege such as
-    // READ ONLY ADMIN would let them write to a read-only replica.
-    await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${mysql.escapeId(database)}.* TO ?@'%'`, [app.user])
-    await db.query(`GRANT ALL PRIVILEGES ON ${mysql.escapeId(database)}.* TO ?@'%'`, [migrator.user])
-    await db.query("GRANT REPLICATION SLAVE ON *.* TO ?@'%'", [replication.user])
-    await db.query("GRANT REPLICATION CLIENT, SLAVE MONITOR ON *.* TO ?@'%'", [monitor.user])
-    await db.query(`GRANT SELECT ON ${mysql.escapeId(database)}.* TO ?@'%'`, [monitor.user])
+    for (const statement of primaryBootstrapStatements()) await db.query(statement)
     return gtidOf(db)
   })
 }
 
 /** Points a replica at the writer through the WAN proxy, so replication feels the emulated latency. */
 export async function attachReplica(replica: RegionId, writer: RegionId = topology.writer): Promise<void> {
-  if (replica === writer) throw new Error(`cannot attach ${replica} as a replica of itself`)
-  const { user, password } = DB_USERS.replication
+  const changeMaster = changeMasterStatement(replica, loopbackAddressing, writer)
   await admin(replica, async (db) => {
-    await db.query(
-      `CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?,
-         MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1`,
-      [LOOPBACK, wanLink(replica, writer).listenPort, user, password],
-    )
+    await db.query(changeMaster)
     await db.query('START SLAVE')
   })
 }

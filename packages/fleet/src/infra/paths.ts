@@ -2,9 +2,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs'
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { RegionId } from '@pos-fleet/topology'
-
-/** Keep in step with `kafka.version` in scripts/deps/kafka-pom.xml (bootstrap.sh fetches that one). */
-export const KAFKA_VERSION = '3.9.1'
+import { KAFKA_VERSION } from '@pos-fleet/topology/kafka'
 
 /** The nearest ancestor holding pnpm-workspace.yaml, so this works from src/ (tsx) and dist/ alike. */
 export function findRepoRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {

@@ -1,11 +1,9 @@
-import { oneWayDelayMs, topology, wanLinks } from '@pos-fleet/topology'
+import { loopbackAddressing, topology, wanLinks } from '@pos-fleet/topology'
 import type { RegionId, WanLink } from '@pos-fleet/topology'
+import { type Stream, latencyToxics, wanProxies } from '@pos-fleet/topology/wan'
 import { toxiproxyServerBin } from './paths.js'
 import { messageOf, startProcess, untilReady, waitForHttp } from './processes.js'
 import type { RunningProcess } from './processes.js'
-
-/** toxiproxy's names for the two directions: client → server and server → client. */
-type Stream = 'upstream' | 'downstream'
 
 export interface WanLinkState {
   readonly link: WanLink
@@ -22,7 +20,6 @@ interface ProxyJson {
 
 const { host, apiPort } = topology.toxiproxy
 const apiUrl = `http://${host}:${apiPort}`
-const STREAMS: readonly Stream[] = ['upstream', 'downstream']
 
 export async function startToxiproxy(): Promise<RunningProcess> {
   const proc = await startProcess({
@@ -38,33 +35,14 @@ export async function startToxiproxy(): Promise<RunningProcess> {
 
 /** Creates every WAN link of the topology (idempotent) with the latency of `scale` × RTT/2 each way. */
 export async function populateWan(scale: number, options: { readonly jitterMs?: number } = {}): Promise<void> {
-  await api(
-    'POST',
-    '/populate',
-    wanLinks().map((link) => ({ name: link.name, listen: `${host}:${link.listenPort}`, upstream: `${host}:${link.upstreamPort}`, enabled: true })),
-  )
+  await api('POST', '/populate', wanProxies(loopbackAddressing))
   await resetWan(scale, options)
 }
 
 /** Re-enables every link and puts back exactly the latency toxics for `scale`, undoing any drill. */
 export async function resetWan(scale: number, options: { readonly jitterMs?: number } = {}): Promise<void> {
   await api('POST', '/reset')
-  const jitter = options.jitterMs ?? 0
-  await Promise.all(
-    wanLinks().flatMap((link) => {
-      const latency = oneWayDelayMs(link.from, link.to, scale)
-      if (latency === 0 && jitter === 0) return []
-      return STREAMS.map((stream) =>
-        api('POST', `/proxies/${link.name}/toxics`, {
-          name: `latency_${stream}`,
-          type: 'latency',
-          stream,
-          toxicity: 1,
-          attributes: { latency, jitter },
-        }),
-      )
-    }),
-  )
+  await Promise.all(latencyToxics(scale, options.jitterMs).map(({ proxy, toxic }) => api('POST', `/proxies/${proxy}/toxics`, toxic)))
 }
 
 /** Cuts (or restores) every link into and out of `region`; open connections drop at once. */

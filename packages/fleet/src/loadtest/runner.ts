@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { cpus, totalmem } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Pool } from 'undici'
-import { type RegionId, REGION_IDS, rttMs } from '@pos-fleet/topology'
+import { type RegionId, REGION_IDS, catalogItem, rttMs } from '@pos-fleet/topology'
 import type { Endpoints } from '../endpoints.js'
 import { repoRoot } from '../infra/paths.js'
 import { openLoop } from './open-loop.js'
@@ -32,7 +32,8 @@ interface OpStats {
   errors: Record<string, number>
 }
 
-const SKU = { mer_harbour: ['ESP-DBL', 350], mer_linden: ['BK-NOVEL', 1_299] } as const
+/** What each demo merchant's terminals sell: well-stocked items, at the spec's prices. */
+const SKU: Record<string, string> = { mer_harbour: 'ESP-DBL', mer_linden: 'BK-NOVEL' }
 
 function ok(status: number, op: Operation): boolean {
   if (op === 'checkout' || op === 'restock') return status === 201 || status === 202 || status === 200
@@ -97,7 +98,7 @@ export async function runLoadtest(endpoints: Endpoints, o: LoadtestOptions): Pro
   async function runOp(s: (typeof regionState)[number], op: Operation, n: number, scheduledAt: number): Promise<void> {
     const terminal = s.terminals[n % s.terminals.length]!
     const auth = { authorization: `Bearer ${terminal.apiKey}` }
-    const [sku, price] = SKU[terminal.merchantId as keyof typeof SKU]
+    const { sku, priceMinor: price } = catalogItem(terminal.merchantId, SKU[terminal.merchantId]!)
     let status = 0
     try {
       switch (op) {
@@ -191,8 +192,8 @@ export async function runLoadtest(endpoints: Endpoints, o: LoadtestOptions): Pro
       try {
         const r = await request(writerPool, '/v1/sales', 'POST', { authorization: `Bearer ${probeTerminal.apiKey}`, 'idempotency-key': randomUUID() }, {
           storeId: probeTerminal.storeId,
-          lines: [{ sku: 'ESP-DBL', quantity: 1 }],
-          payment: { method: 'cash', amountMinor: 350 },
+          lines: [{ sku: SKU.mer_harbour!, quantity: 1 }],
+          payment: { method: 'cash', amountMinor: catalogItem('mer_harbour', SKU.mer_harbour!).priceMinor },
         })
         const committedAt = performance.now()
         if (r.status === 201) {

@@ -1,13 +1,12 @@
-import { type RegionId, region as regionSpec } from '@pos-fleet/topology'
-
-export const COLLATION = 'utf8mb4_unicode_ci'
+import { COLLATION } from './database.js'
+import { type RegionId, WRITER, region as regionSpec } from './regions.js'
 
 /**
- * The server settings of a region's MariaDB, shared by the native my.cnf and the
+ * The server settings of a region's MariaDB, rendered into the native my.cnf and the
  * docker-compose command line so the two runtimes cannot drift. Paths, socket and the bind
  * address differ per runtime and are added by each.
  */
-export function mariadbServerSettings(region: RegionId, writer: RegionId): Array<[string, string | number]> {
+export function mariadbServerSettings(region: RegionId, writer: RegionId = WRITER): Array<[string, string | number]> {
   const isWriter = region === writer
   const settings: Array<[string, string | number]> = [
     ['port', regionSpec(region).ports.mariadb],
