@@ -1,10 +1,18 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { FLAKY_FAILURES } from '@pos-fleet/payment-gateway-sandbox/domain/outcomes'
 import { paymentEventFor } from '../support/payment-events.js'
-import { call, cardSale, eventually, fleet, postSale, storefront, terminal } from '../support/fleet.js'
+import { eventually, fleet, postSale } from '../support/fleet.js'
+import { gatewayCharges, getSale, waitSettled } from '../support/pos.js'
+import { type Tenant, seedTenant } from '../support/tenants.js'
 
 describe('a sale made in Frankfurt', () => {
+  let t: Tenant
+  beforeAll(async () => {
+    t = await seedTenant()
+  })
+
   it('commits through the write path, replicates to every region and has its payment captured once', async () => {
-    const made = await postSale('eu-central-1', cardSale('eu-central-1', 'tok_visa', 2))
+    const made = await postSale(t.till('eu-central-1'), t.sale('eu-central-1', 2, { card: 'tok_visa' }))
     expect(made.status).toBe(201)
     expect(made.body).toMatchObject({ status: 'committed', totalMinor: 700, currency: 'USD', region: 'eu-central-1' })
     expect(made.body.sessionToken).toMatch(/^\d+-\d+-\d+/)
@@ -12,26 +20,23 @@ describe('a sale made in Frankfurt', () => {
 
     for (const region of ['ap-southeast-1', 'us-east-1'] as const) {
       const seen = await eventually(async () => {
-        const r = await call(`${storefront(region)}/v1/sales/${saleId}`, { apiKey: terminal(region).apiKey })
+        const r = await getSale(t.till(region), saleId)
         return r.status === 200 ? r.body : undefined
       }, 10_000, `sale visible in ${region}`)
       expect(seen).toMatchObject({ saleId, totalMinor: 700, readFrom: 'replica' })
       expect(seen.lines).toEqual([{ lineNo: 1, sku: 'ESP-DBL', quantity: 2, unitPriceMinor: 350, lineTotalMinor: 700 }])
     }
 
-    const captured = await eventually(async () => {
-      const r = await call(`${storefront('eu-central-1')}/v1/sales/${saleId}`, { apiKey: terminal('eu-central-1').apiKey })
-      return r.body?.payment?.status === 'captured' ? r.body : undefined
-    }, 20_000, 'payment captured')
-    expect(captured.payment).toMatchObject({ method: 'card', amountMinor: 700 })
-
-    const charges = await call(`${fleet.paymentGateway}/v1/charges?paymentId=${captured.payment.paymentId}`)
-    expect(charges.body.charges).toHaveLength(1)
-    expect(charges.body.charges[0]).toMatchObject({ status: 'succeeded', amountMinor: 700 })
+    const captured = await waitSettled(t.till('eu-central-1'), saleId)
+    expect(captured.payment).toMatchObject({ method: 'card', status: 'captured', amountMinor: 700 })
+    const { charges, attempts } = await gatewayCharges(captured.payment.paymentId)
+    expect(charges).toHaveLength(1)
+    expect(charges[0]).toMatchObject({ status: 'succeeded', amountMinor: 700 })
+    expect(attempts).toBe(1)
   })
 
   it('publishes payment.captured on the writer region’s Kafka, keyed by sale', async () => {
-    const made = await postSale('eu-central-1', cardSale('eu-central-1', 'tok_visa'))
+    const made = await postSale(t.till('eu-central-1'), t.sale('eu-central-1', 1, { card: 'tok_visa' }))
     expect(made.status).toBe(201)
     const event = await paymentEventFor(made.body.saleId)
     expect(event.value).toMatchObject({ eventType: 'payment.captured', saleId: made.body.saleId, outcome: 'captured' })
@@ -39,39 +44,35 @@ describe('a sale made in Frankfurt', () => {
   })
 
   it('is readable at once in its own region with the session token (read-your-writes)', async () => {
-    const made = await postSale('us-east-1', cardSale('us-east-1', 'tok_visa'))
+    const till = t.till('us-east-1')
+    const made = await postSale(till, t.sale('us-east-1', 1, { card: 'tok_visa' }))
     expect(made.status).toBe(201)
-    const read = await call(`${storefront('us-east-1')}/v1/sales/${made.body.saleId}`, {
-      apiKey: terminal('us-east-1').apiKey,
-      headers: { 'x-session-token': made.body.sessionToken },
-    })
+    const read = await getSale(till, made.body.saleId, made.body.sessionToken)
     expect(read.status).toBe(200)
     expect(read.body.saleId).toBe(made.body.saleId)
     expect(['replica-after-wait', 'write-path']).toContain(read.body.readFrom)
   })
 
   it('reads with a session token in the writer region straight from its primary, without waiting on replication', async () => {
-    const writer = fleet.writer
-    const made = await postSale(writer, cardSale(writer, 'tok_visa'))
+    const till = t.till(fleet.writer)
+    const made = await postSale(till, t.sale(fleet.writer, 1, { card: 'tok_visa' }))
     expect(made.status).toBe(201)
-    const read = await call(`${storefront(writer)}/v1/sales/${made.body.saleId}`, {
-      apiKey: terminal(writer).apiKey,
-      headers: { 'x-session-token': made.body.sessionToken },
-    })
+    const read = await getSale(till, made.body.saleId, made.body.sessionToken)
     expect(read.status).toBe(200)
     expect(read.body.readFrom).toBe('primary')
   })
 
-  it('settles declined and flaky cards with the gateway’s final answer', async () => {
-    const declined = await postSale('ap-southeast-1', cardSale('ap-southeast-1', 'tok_chargeDeclined'))
-    const flaky = await postSale('ap-southeast-1', cardSale('ap-southeast-1', 'tok_flaky'))
+  it('settles declined and flaky cards with the gateway’s final answer, charging each once', async () => {
+    const till = t.till('ap-southeast-1')
+    const declined = await postSale(till, t.sale('ap-southeast-1', 1, { card: 'tok_chargeDeclined' }))
+    const flaky = await postSale(till, t.sale('ap-southeast-1', 1, { card: 'tok_flaky' }))
     expect(declined.status).toBe(201)
     expect(flaky.status).toBe(201)
-    const statusOf = async (saleId: string) =>
-      (await call(`${storefront('ap-southeast-1')}/v1/sales/${saleId}`, { apiKey: terminal('ap-southeast-1').apiKey })).body.payment
-    const d = await eventually(async () => ((await statusOf(declined.body.saleId)).status === 'declined' ? statusOf(declined.body.saleId) : undefined))
-    expect(d.declineCode).toBe('card_declined')
-    const f = await eventually(async () => ((await statusOf(flaky.body.saleId)).status === 'captured' ? true : undefined), 30_000, 'flaky card captured')
-    expect(f).toBe(true)
+    const d = await waitSettled(till, declined.body.saleId)
+    expect(d.payment).toMatchObject({ status: 'declined', declineCode: 'card_declined' })
+    const f = await waitSettled(till, flaky.body.saleId)
+    expect(f.payment.status).toBe('captured')
+    // tok_flaky fails transiently FLAKY_FAILURES times: retried until the one charge.
+    expect(await gatewayCharges(f.payment.paymentId)).toMatchObject({ charges: [{ status: 'succeeded' }], attempts: FLAKY_FAILURES + 1 })
   })
 })

@@ -1,102 +1,108 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { setRegionLinks } from '../../packages/fleet/src/infra/toxiproxy.js'
-import { call, cardSale, cashSale, eventually, fleet, inventory, manager, postSale, storefront, terminal, writerQuery } from '../support/fleet.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { cutRegion, healRegion, waitWritePath } from '../support/faults.js'
+import { call, postSale, storefront } from '../support/fleet.js'
+import { expectSalesExactly, gatewayCharges, getSale, postDelta, readStock, waitSettled, waitStockEverywhere } from '../support/pos.js'
+import { type Tenant, seedTenants } from '../support/tenants.js'
 
 const region = 'eu-central-1' as const
-const apiKey = () => terminal(region).apiKey
-
-async function stock(sku: string) {
-  return (await call(`${inventory(region)}/v1/inventory/${terminal(region).storeId}/${sku}`, { apiKey: apiKey() })).body
-}
+/** Prices chosen so the floor limits fall exactly on a sale: 2 × 2,500 = 5,000 USD; 3 × 2,500 = 7,500 EUR. */
+const catalog = [
+  { sku: 'ESP-DBL', priceMinor: 350, stock: 1_000 },
+  { sku: 'CRS-BTR', priceMinor: 325, stock: 400 },
+  { sku: 'GIFT-25', priceMinor: 2_500, stock: 100 },
+]
 
 describe('store-and-forward while a reader region is cut off', () => {
-  const provisional: any[] = []
-  let stockBefore: number
-  const restockId = `restock-${randomUUID()}`
-
+  // A tenant per test, so each test's counts are its own whatever runs before it.
+  let shop: Tenant
+  let restocks: Tenant
+  let usd: Tenant
+  let eur: Tenant
   beforeAll(async () => {
-    stockBefore = (await stock('CRS-BTR')).onHand
-    await setRegionLinks(region, false)
+    ;[shop, restocks, usd, eur] = await seedTenants({ catalog }, { catalog }, { currency: 'USD', catalog }, { currency: 'EUR', catalog })
   })
 
-  afterAll(async () => {
-    await setRegionLinks(region, true)
-  })
+  it('accepts sales as provisional within the bounded time, idempotently, and commits each once with its own id after the heal', async () => {
+    const till = shop.till(region)
+    const accepted = new Map<string, string>()
+    await cutRegion(region)
 
-  it('accepts a cash sale as provisional within the bounded time, durably queued', async () => {
-    const r = await postSale(region, { ...cashSale(region), lines: [{ sku: 'CRS-BTR', quantity: 3 }], payment: { method: 'cash', amountMinor: 975 } })
-    expect(r.status).toBe(202)
-    expect(r.body).toMatchObject({ status: 'provisional', totalMinor: 975, region })
-    expect(r.ms).toBeLessThan(2_500)
-    provisional.push(r.body)
-  })
+    const cashKey = randomUUID()
+    const cash = await postSale(till, shop.sale(region, [{ sku: 'CRS-BTR', quantity: 3 }]), cashKey)
+    expect(cash.status).toBe(202)
+    expect(cash.body).toMatchObject({ status: 'provisional', totalMinor: 975, currency: 'USD', region })
+    // One refused write-path attempt, then the local queue: bounded by DB_WRITE_TIMEOUT_MS (2 s).
+    expect(cash.ms).toBeLessThan(2_500)
+    accepted.set(cashKey, cash.body.saleId)
 
-  it('accepts a card sale under the floor limit, idempotently, and refuses one above it', async () => {
-    const key = randomUUID()
-    const first = await postSale(region, cardSale(region, 'tok_visa', 2), key)
-    const retry = await postSale(region, cardSale(region, 'tok_visa', 2), key)
-    expect(first.status).toBe(202)
+    const cardKey = randomUUID()
+    const card = await postSale(till, shop.sale(region, 2, { card: 'tok_visa' }), cardKey)
+    const retry = await postSale(till, shop.sale(region, 2, { card: 'tok_visa' }), cardKey)
+    expect(card.status).toBe(202)
     expect(retry.status).toBe(202)
-    expect(retry.body.saleId).toBe(first.body.saleId)
-    provisional.push(first.body)
+    expect(retry.headers.get('idempotent-replayed')).toBe('true')
+    expect(retry.body.saleId).toBe(card.body.saleId)
+    accepted.set(cardKey, card.body.saleId)
+    const reused = await postSale(till, shop.sale(region, 3, { card: 'tok_visa' }), cardKey)
+    expect(reused.status).toBe(422)
+    expect(reused.body.type).toMatch(/idempotency-key-reused$/)
 
-    const other = await postSale(region, cardSale(region, 'tok_visa', 3), key)
-    expect(other.status).toBe(422)
-
-    const above = await postSale(region, cardSale(region, 'tok_visa', 20)) // 7,000 > 5,000 floor
-    expect(above.status).toBe(503)
-    expect(above.body.type).toMatch(/offline-floor-limit-exceeded$/)
-    expect(above.body.floorLimitMinor).toBe(5_000)
-  })
-
-  it('shows a provisional sale in its region and counts queued stock as pendingLocal', async () => {
-    const read = await call(`${storefront(region)}/v1/sales/${provisional[0].saleId}`, { apiKey: apiKey() })
+    const read = await getSale(till, cash.body.saleId)
     expect(read.status).toBe(200)
     expect(read.body).toMatchObject({ status: 'provisional', readFrom: 'local-queue' })
+    const ready = await waitWritePath(region, false)
+    expect(ready.status).toBe(200)
+    expect((await call(`${storefront(region)}/v1/catalog/items`, { apiKey: till.apiKey })).status).toBe(200)
 
-    const queued = await call(`${inventory(region)}/v1/inventory/deltas`, {
-      apiKey: manager().apiKey,
-      body: { deltaId: restockId, storeId: terminal(region).storeId, sku: 'CRS-BTR', quantity: 10, reason: 'restock' },
-    })
+    await healRegion(region)
+    for (const saleId of accepted.values()) {
+      const done = await waitSettled(till, saleId)
+      expect(done.payment.status).toBe('captured')
+    }
+    await expectSalesExactly(shop, accepted)
+    expect((await gatewayCharges(card.body.payment.paymentId)).charges).toHaveLength(1)
+    // The sales' stock deltas travelled with them: taken off once.
+    await waitStockEverywhere(shop, region, 'CRS-BTR', 400 - 3)
+  })
+
+  it('queues a restock while cut off, counts it as pendingLocal, and applies it once after the heal', async () => {
+    const deltaId = `restock-${randomUUID()}`
+    await cutRegion(region)
+    const queued = await postDelta(restocks, region, { deltaId, sku: 'ESP-DBL', quantity: 10, reason: 'restock' })
     expect(queued.status).toBe(202)
     expect(queued.body.status).toBe('queued')
-    const s = await stock('CRS-BTR')
-    expect(s.pendingLocal).toBe(10 - 3)
-    expect(s.onHand).toBe(stockBefore + 7)
+    const again = await postDelta(restocks, region, { deltaId, sku: 'ESP-DBL', quantity: 10, reason: 'restock' })
+    expect(again.status).toBe(202)
+    expect(again.body.replayed).toBe(true)
+    expect(await readStock(restocks, region, 'ESP-DBL')).toMatchObject({ onHand: 1_010, pendingLocal: 10 })
+
+    await healRegion(region)
+    await waitStockEverywhere(restocks, region, 'ESP-DBL', 1_010)
   })
 
-  it('reports the write path down in /readyz while serving reads', async () => {
-    const ready = await eventually(async () => {
-      const res = await call(`${storefront(region)}/readyz`)
-      return res.body.checks.writePath.ok === false ? res : undefined
-    }, 10_000, 'write path reported down')
-    expect(ready.status).toBe(200)
-    expect((await call(`${storefront(region)}/v1/catalog/items`, { apiKey: apiKey() })).status).toBe(200)
-  })
+  it.each([
+    ['USD', () => usd, 2, 5_000],
+    ['EUR', () => eur, 3, 7_500],
+  ] as const)('accepts a %s card sale up to the offline floor limit and refuses one above it with Retry-After', async (_currency, tenant, atFloor, floor) => {
+    const t = tenant()
+    const till = t.till(region)
+    await cutRegion(region)
+    const ok = await postSale(till, t.sale(region, [{ sku: 'GIFT-25', quantity: atFloor }], { card: 'tok_visa' }))
+    expect(ok.status, JSON.stringify(ok.body)).toBe(202)
+    expect(ok.body.totalMinor).toBe(floor)
 
-  it('after the heal, commits every queued sale once with its own id and captures its payment', async () => {
-    await setRegionLinks(region, true)
-    for (const p of provisional) {
-      const done = await eventually(async () => {
-        const r = await call(`${storefront(region)}/v1/sales/${p.saleId}`, { apiKey: apiKey() })
-        return r.body?.status === 'committed' && r.body.payment.status === 'captured' ? r.body : undefined
-      }, 30_000, `sale ${p.saleId} committed and captured`)
-      expect(done.totalMinor).toBe(p.totalMinor)
-      const rows = await writerQuery('SELECT id FROM sales WHERE idempotency_key = (SELECT idempotency_key FROM sales WHERE id = ?)', [p.saleId])
-      expect(rows).toHaveLength(1)
-    }
-    const charges = await call(`${fleet.paymentGateway}/v1/charges?paymentId=${provisional[1].payment.paymentId}`)
-    expect(charges.body.charges).toHaveLength(1)
-  })
+    const above = await postSale(till, t.sale(region, [{ sku: 'GIFT-25', quantity: atFloor + 1 }], { card: 'tok_visa' }))
+    expect(above.status).toBe(503)
+    expect(above.headers.get('content-type')).toContain('application/problem+json')
+    expect(above.body.type).toMatch(/offline-floor-limit-exceeded$/)
+    expect(above.body.floorLimitMinor).toBe(floor)
+    expect(Number(above.headers.get('retry-after'))).toBeGreaterThan(0)
+    // Cash of the same amount is always accepted.
+    const cash = await postSale(till, t.sale(region, [{ sku: 'GIFT-25', quantity: atFloor + 1 }]))
+    expect(cash.status).toBe(202)
 
-  it('applies the queued restock once and converges the stock', async () => {
-    const s = await eventually(async () => {
-      const v = await stock('CRS-BTR')
-      return v.pendingLocal === 0 && v.onHand === stockBefore + 7 ? v : undefined
-    }, 20_000, 'stock converged')
-    expect(s.onHand).toBe(stockBefore + 7)
-    const rows = await writerQuery('SELECT COUNT(*) AS n FROM inventory_deltas WHERE delta_id = ?', [restockId])
-    expect(Number(rows[0].n)).toBe(1)
+    await healRegion(region)
+    for (const sale of [ok, cash]) await waitSettled(till, sale.body.saleId)
   })
 })

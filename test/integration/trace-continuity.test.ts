@@ -1,34 +1,34 @@
-import { randomBytes } from 'node:crypto'
-import { afterAll, describe, expect, it } from 'vitest'
-import { setRegionLinks } from '../../packages/fleet/src/infra/toxiproxy.js'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { cutRegion, healRegion } from '../support/faults.js'
 import { paymentEventFor } from '../support/payment-events.js'
-import { call, cardSale, eventually, fleet, storefront, terminal, writerQuery } from '../support/fleet.js'
+import { call, storefront, writerQuery } from '../support/fleet.js'
+import { waitSettled } from '../support/pos.js'
+import { type Tenant, seedTenant } from '../support/tenants.js'
 
 const region = 'us-east-1' as const
 
 describe('tracing across the store-and-forward queue', () => {
-  afterAll(async () => {
-    await setRegionLinks(region, true)
+  let t: Tenant
+  beforeAll(async () => {
+    t = await seedTenant()
   })
 
   it('continues a provisional sale’s trace through its replay, the outbox and the payment event', async () => {
     const traceId = randomBytes(16).toString('hex')
     const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`
 
-    await setRegionLinks(region, false)
+    await cutRegion(region)
     const made = await call(`${storefront(region)}/v1/sales`, {
-      apiKey: terminal(region).apiKey,
-      body: cardSale(region, 'tok_visa'),
-      headers: { 'idempotency-key': crypto.randomUUID(), traceparent },
+      apiKey: t.till(region).apiKey,
+      body: t.sale(region, 1, { card: 'tok_visa' }),
+      headers: { 'idempotency-key': randomUUID(), traceparent },
     })
     expect(made.status).toBe(202)
-    await setRegionLinks(region, true)
+    await healRegion(region)
 
     const { saleId, payment } = made.body
-    await eventually(async () => {
-      const r = await call(`${storefront(region)}/v1/sales/${saleId}`, { apiKey: terminal(region).apiKey })
-      return r.body?.payment?.status === 'captured' ? r : undefined
-    }, 30_000, 'replayed and captured')
+    expect((await waitSettled(t.till(region), saleId)).payment.status).toBe('captured')
 
     // The replay ran inside the queue consumer's span, a child of the request's trace.
     const [row] = await writerQuery<{ trace_context: string | Record<string, string> }>('SELECT trace_context FROM outbox WHERE aggregate_id = ?', [payment.paymentId])

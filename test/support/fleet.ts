@@ -1,26 +1,14 @@
-import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import mysql from 'mysql2/promise'
+import type { RowDataPacket } from 'mysql2/promise'
 import { type Endpoints, endpointsFile, readEndpoints } from '../../packages/fleet/src/endpoints.js'
-import { databaseUrls } from '../../packages/fleet/src/infra/mariadb.js'
-import { type RegionId, catalogItem } from '@pos-fleet/topology'
+import type { RegionId } from '@pos-fleet/topology'
 
+/** The fleet the global setup started (or POS_FLEET_REUSE's): endpoints only, no demo state relied on. */
 export const fleet: Endpoints = readEndpoints(endpointsFile)
 
-export const MERCHANT_A = 'mer_harbour'
-export const MERCHANT_B = 'mer_linden'
-
-export function terminal(region: RegionId, merchantId = MERCHANT_A) {
-  const t = fleet.terminals.find((x) => x.region === region && x.merchantId === merchantId)
-  if (!t) throw new Error(`no demo terminal for ${merchantId} in ${region}`)
-  return t
-}
-
-export function manager(merchantId = MERCHANT_A) {
-  const m = fleet.inventoryManagers.find((x) => x.merchantId === merchantId)
-  if (!m) throw new Error(`no inventory manager for ${merchantId}`)
-  return m
-}
+export const regionIds = Object.keys(fleet.regions) as RegionId[]
+export const readerRegions = regionIds.filter((r) => r !== fleet.writer)
 
 export interface HttpResult<T = any> {
   status: number
@@ -60,23 +48,6 @@ export function inventory(region: RegionId): string {
   return fleet.regions[region].inventoryDelta
 }
 
-/** A valid cash sale body for the merchant's store in `region` (Harbour Coffee: ESP-DBL at the spec's price × qty). */
-export function cashSale(region: RegionId, quantity = 1, merchantId = MERCHANT_A) {
-  const t = terminal(region, merchantId)
-  const { sku, priceMinor } = catalogItem(merchantId, merchantId === MERCHANT_A ? 'ESP-DBL' : 'BK-NOVEL')
-  return { storeId: t.storeId, lines: [{ sku, quantity }], payment: { method: 'cash', amountMinor: priceMinor * quantity } }
-}
-
-export function cardSale(region: RegionId, token: string, quantity = 1) {
-  const body = cashSale(region, quantity)
-  return { ...body, payment: { method: 'card', token, amountMinor: body.payment.amountMinor } }
-}
-
-/** `key: null` sends no Idempotency-Key. */
-export async function postSale(region: RegionId, body: unknown, key: string | null = randomUUID(), apiKey = terminal(region).apiKey) {
-  return call(`${storefront(region)}/v1/sales`, { apiKey, body, headers: key ? { 'idempotency-key': key } : {} })
-}
-
 export async function eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs
   let last: unknown
@@ -92,18 +63,50 @@ export async function eventually<T>(probe: () => Promise<T | undefined | false>,
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`)
 }
 
-/** Direct SQL on the writer (as the migrator) for assertions on what was, or was not, written. */
-export async function writerQuery<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const conn = await mysql.createConnection({ uri: databaseUrls(fleet.writer, fleet.writer).migrate })
+/** A connection to one region's own database as the application account (what the services use). */
+export async function withDb<T>(region: RegionId, work: (db: mysql.Connection) => Promise<T>, url = fleet.regions[region].db.read): Promise<T> {
+  const db = await mysql.createConnection({ uri: url, connectTimeout: 5_000 })
   try {
-    const [rows] = await conn.query(sql, params)
-    return rows as T[]
+    return await work(db)
   } finally {
-    await conn.end()
+    await db.end().catch(() => db.destroy())
   }
+}
+
+/** Direct SQL on the writer's primary, for assertions on what was, or was not, written. */
+export async function writerQuery<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+  return withDb(fleet.writer, async (db) => (await db.query(sql, params))[0] as T[])
+}
+
+/** The writer's position: every commit so far. */
+export async function writerGtid(): Promise<string> {
+  return (await writerQuery<RowDataPacket>('SELECT @@GLOBAL.gtid_binlog_pos AS gtid'))[0]!.gtid as string
+}
+
+/** Waits (MASTER_GTID_WAIT) until every replica has applied `gtid`. */
+export async function waitReplicated(gtid: string, timeoutMs = 15_000, regions: readonly RegionId[] = readerRegions): Promise<void> {
+  await Promise.all(
+    regions.map(async (region) => {
+      const [rows] = await withDb(region, (db) => db.query<RowDataPacket[]>('SELECT MASTER_GTID_WAIT(?, ?) AS r', [gtid, timeoutMs / 1_000]))
+      if (rows[0]!.r !== 0) throw new Error(`replica ${region} did not reach ${gtid} within ${timeoutMs} ms`)
+    }),
+  )
 }
 
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b)
   return s[Math.floor(s.length / 2)]!
+}
+
+/** A terminal to sell from: its region's storefront and its API key. */
+export interface Till {
+  region: RegionId
+  merchantId: string
+  storeId: string
+  apiKey: string
+}
+
+/** The one sale POST. `key: null` sends no Idempotency-Key. */
+export async function postSale(till: Till, body: unknown, key: string | null = crypto.randomUUID()): Promise<HttpResult> {
+  return call(`${storefront(till.region)}/v1/sales`, { apiKey: till.apiKey, body, headers: key ? { 'idempotency-key': key } : {} })
 }

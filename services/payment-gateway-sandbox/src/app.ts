@@ -12,6 +12,12 @@ export interface GatewayDeps {
   ledger: Ledger
   latencyMs: number
   failureRate: number
+  /**
+   * TEST ONLY (GATEWAY_TEST_NO_IDEMPOTENCY): charge again on every call instead of answering
+   * a repeated payment id with its stored charge, so a caller that captures twice shows up
+   * as two charges. A real PSP deduplicates by idempotency key; production never sets this.
+   */
+  noIdempotency?: boolean
   logger: FastifyServerOptions['logger']
 }
 
@@ -53,10 +59,10 @@ export function buildApp(deps: GatewayDeps): App {
         throw new Problem('validation-failed', 'Idempotency-Key must equal paymentId')
       }
       if (deps.latencyMs > 0) await sleep(deps.latencyMs)
-      const existing = ledger.find(body.paymentId)
+      const attempt = ledger.nextAttempt(body.paymentId)
+      const existing = deps.noIdempotency ? undefined : ledger.find(body.paymentId)
       if (existing) return reply.code(200).header('idempotent-replayed', 'true').send(existing)
 
-      const attempt = ledger.nextAttempt(body.paymentId)
       const outcome = decide(body.token, body.paymentId, attempt, deps.failureRate)
       if (outcome.kind === 'transient-failure') {
         throw new Problem('temporarily-unavailable', `gateway temporarily unavailable: ${outcome.reason}`, { attempt }, { 'retry-after': '1' })
@@ -86,8 +92,8 @@ export function buildApp(deps: GatewayDeps): App {
     async (request) => {
       const { paymentId } = request.query
       if (!paymentId) return { charges: ledger.all() }
-      const charge = ledger.find(paymentId)
-      return { charges: charge ? [charge] : [], attempts: ledger.attemptsFor(paymentId) }
+      // attempts: every capture call for the payment, replays included.
+      return { charges: ledger.chargesFor(paymentId), attempts: ledger.attemptsFor(paymentId) }
     },
   )
 

@@ -13,10 +13,11 @@ export interface Charge {
 
 /**
  * The gateway's durable record, an fsync'd JSON-lines file: a charge, once answered,
- * survives a crash of either side, and a retried capture gets the same answer.
+ * survives a crash of either side, and a retried capture gets the same answer. A payment
+ * holds more than one charge only in the test-only mode that does not deduplicate.
  */
 export class Ledger {
-  private readonly byPayment = new Map<string, Charge>()
+  private readonly byPayment = new Map<string, Charge[]>()
   private readonly attempts = new Map<string, number>()
   private fd: number
 
@@ -25,18 +26,22 @@ export class Ledger {
     if (existsSync(path)) {
       for (const line of readFileSync(path, 'utf8').split('\n')) {
         if (!line.trim()) continue
-        const charge = JSON.parse(line) as Charge
-        this.byPayment.set(charge.paymentId, charge)
+        this.add(JSON.parse(line) as Charge)
       }
     }
     this.fd = openSync(path, 'a')
   }
 
+  /** The payment's first charge: the one a deduplicating gateway answers every retry with. */
   find(paymentId: string): Charge | undefined {
-    return this.byPayment.get(paymentId)
+    return this.byPayment.get(paymentId)?.[0]
   }
 
-  /** Counts capture calls per payment (kept in memory: it drives tok_flaky, not money). */
+  chargesFor(paymentId: string): Charge[] {
+    return this.byPayment.get(paymentId) ?? []
+  }
+
+  /** Counts capture calls per payment, replays included (in memory: it drives tok_flaky, not money). */
   nextAttempt(paymentId: string): number {
     const n = (this.attempts.get(paymentId) ?? 0) + 1
     this.attempts.set(paymentId, n)
@@ -50,11 +55,17 @@ export class Ledger {
   record(charge: Charge): void {
     writeSync(this.fd, `${JSON.stringify(charge)}\n`)
     fsyncSync(this.fd)
-    this.byPayment.set(charge.paymentId, charge)
+    this.add(charge)
   }
 
   all(): Charge[] {
-    return [...this.byPayment.values()]
+    return [...this.byPayment.values()].flat()
+  }
+
+  private add(charge: Charge): void {
+    const charges = this.byPayment.get(charge.paymentId)
+    if (charges) charges.push(charge)
+    else this.byPayment.set(charge.paymentId, [charge])
   }
 
   close(): void {

@@ -12,6 +12,10 @@ const GatewayEnv = Type.Object({
   GATEWAY_LEDGER_PATH: Type.String({ minLength: 1 }),
   GATEWAY_LATENCY_MS: Type.Integer({ minimum: 0, default: 30 }),
   GATEWAY_FAILURE_RATE: Type.Number({ minimum: 0, maximum: 1, default: 0 }),
+  GATEWAY_TEST_NO_IDEMPOTENCY: Type.Boolean({
+    default: false,
+    description: 'TEST ONLY: charge on every call, never replaying a payment id, so a double capture is visible',
+  }),
   LOG_LEVEL: Type.String({ default: 'info' }),
 })
 
@@ -22,6 +26,7 @@ main(async () => {
     ledger,
     latencyMs: config.GATEWAY_LATENCY_MS,
     failureRate: config.GATEWAY_FAILURE_RATE,
+    noIdempotency: config.GATEWAY_TEST_NO_IDEMPOTENCY,
     logger: loggerOptions('payment-gateway-sandbox', 'global', config.LOG_LEVEL),
   })
   await runService({ app, closers: [async () => ledger.close()] }, { host: config.HOST, port: config.PORT }, 5_000)

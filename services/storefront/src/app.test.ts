@@ -12,7 +12,7 @@ import type { SaleQueue } from './store-and-forward/sale-queue.js'
 /**
  * The storefront in-process: real routes, schemas, auth and error policy; stand-ins only
  * for the database-backed repositories and the Kafka queue. What needs the real database
- * (nothing written on bad input) stays in test/integration/bad-input.test.ts.
+ * (nothing written in any table on bad input) is test/integration/writes-nothing.test.ts.
  */
 
 const TERMINAL_KEY = 'pos_term_test'

@@ -1,7 +1,7 @@
 import { drizzle } from 'drizzle-orm/mysql2'
 import mysql from 'mysql2/promise'
 import type { RegionId } from '@pos-fleet/topology'
-import { seedPlan } from '@pos-fleet/topology/tenants'
+import { type SeedPlan, seedPlan } from '@pos-fleet/topology/tenants'
 import { newApiKey, sha256Hex } from '../hashing.js'
 import { catalogItems, inventoryDeltas, managerKeys, merchants, stores, terminals } from './schema/index.js'
 
@@ -30,7 +30,11 @@ export interface DemoCredentials {
  * A second run fails with ER_DUP_ENTRY and writes nothing.
  */
 export async function seedDemo(writerUrl: string, writer?: RegionId): Promise<DemoCredentials> {
-  const plan = seedPlan(writer)
+  return executeSeedPlan(writerUrl, seedPlan(writer))
+}
+
+/** Inserts any seed plan the same way (the fleet tests seed their own tenants with it). */
+export async function executeSeedPlan(writerUrl: string, plan: SeedPlan): Promise<DemoCredentials> {
   const managers = plan.managers.map((m) => ({ ...m, apiKey: newApiKey('pos_mgr') }))
   const tills = plan.terminals.map((t) => ({ ...t, apiKey: newApiKey('pos_term') }))
   const conn = await mysql.createConnection({ uri: writerUrl })
