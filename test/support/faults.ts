@@ -4,7 +4,7 @@ import { type RegionId, region as regionSpec } from '@pos-fleet/topology'
 import { startRegionKafka } from '../../packages/fleet/src/infra/kafka.js'
 import { regionPaths } from '../../packages/fleet/src/infra/paths.js'
 import { isPortFree } from '../../packages/fleet/src/infra/processes.js'
-import { setRegionLinks } from '../../packages/fleet/src/infra/toxiproxy.js'
+import { type Fault, type FaultMode, injectFault, setRegionLinks } from '../../packages/fleet/src/infra/toxiproxy.js'
 import { type ServiceLaunch, fleetServices, signalService, startService } from '../../packages/fleet/src/services.js'
 import { call, eventually, fleet, storefront } from './fleet.js'
 
@@ -23,10 +23,17 @@ export function healRegion(region: RegionId): Promise<void> {
   return setRegionLinks(region, true)
 }
 
-/** Waits until `region`'s storefront reports its write path up (`true`) or down. */
-export async function waitWritePath(region: RegionId, ok: boolean, timeoutMs = 15_000) {
+/** Fails `region`'s WAN links the way `mode` says (blackhole: every packet dropped); healed at the test's end. */
+export async function faultRegion(region: RegionId, mode: FaultMode): Promise<Fault> {
+  const fault = await injectFault(region, mode)
+  onTestFinished(() => fault.heal())
+  return fault
+}
+
+/** Waits until `region`'s storefront (or `service`) reports its write path up (`true`) or down. */
+export async function waitWritePath(region: RegionId, ok: boolean, timeoutMs = 15_000, service = storefront(region)) {
   return eventually(async () => {
-    const r = await call(`${storefront(region)}/readyz`)
+    const r = await call(`${service}/readyz`)
     return r.body?.checks?.writePath?.ok === ok ? r : undefined
   }, timeoutMs, `${region} write path ${ok ? 'up' : 'down'}`)
 }
