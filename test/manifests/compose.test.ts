@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { loopbackAddressing, oneWayDelayMs, regions, topology, wanLinks } from '@pos-fleet/topology'
+import { globalProxies, globalProxy, loopbackAddressing, oneWayDelayMs, regions, topology, wanLinks } from '@pos-fleet/topology'
 import { brokerProperties } from '@pos-fleet/topology/kafka'
 import { mariadbServerSettings } from '@pos-fleet/topology/mariadb-settings'
 import { serviceLaunches } from '@pos-fleet/topology/services'
@@ -57,11 +57,10 @@ describe('docker-compose.yml — the same fleet as the native runner', () => {
     }
   })
 
-  it('sends reader regions’ writes and replication through toxiproxy', () => {
-    for (const r of readerRegions) {
+  it('sends every region’s writes through its global proxy and reader regions’ replication through toxiproxy', () => {
+    for (const r of regions) {
       const env = services[`storefront-${r.id}`].environment
-      const link = wanLinks().find((l) => l.from === r.id && l.to === topology.writer)
-      expect(env.DB_WRITE_URL).toContain(`@toxiproxy:${link?.listenPort}/`)
+      expect(env.DB_WRITE_URL).toContain(`@toxiproxy:${globalProxy(r.id).listenPort}/`)
       expect(env.DB_READ_URL).toContain(`@mariadb-${r.id}:${r.ports.mariadb}/`)
     }
     const dbInit = readFileSync(join(repoRoot, 'deploy/compose/generated/db-init.sh'), 'utf8')
@@ -74,7 +73,9 @@ describe('docker-compose.yml — the same fleet as the native runner', () => {
   it('creates every WAN link with its RTT/2 latency toxic in both directions', () => {
     const script = readFileSync(join(repoRoot, 'deploy/compose/generated/wan-init.sh'), 'utf8')
     const populate = JSON.parse(/post \/populate '(.*)'/.exec(script)?.[1] ?? '[]') as Array<{ name: string; listen: string; upstream: string }>
-    expect(populate.map((p) => p.name).sort()).toEqual(wanLinks().map((l) => l.name).sort())
+    expect(populate.map((p) => p.name).sort()).toEqual([...wanLinks(), ...globalProxies()].map((l) => l.name).sort())
+    const writerDb = regions.find((r) => r.id === topology.writer)!
+    for (const p of globalProxies()) expect(populate.find((x) => x.name === p.name)).toMatchObject({ listen: `0.0.0.0:${p.listenPort}`, upstream: `mariadb-${writerDb.id}:${writerDb.ports.mariadb}` })
     for (const l of wanLinks()) {
       expect(populate.find((p) => p.name === l.name)).toMatchObject({ listen: `0.0.0.0:${l.listenPort}`, upstream: `mariadb-${l.to}:${l.upstreamPort}` })
       for (const stream of ['upstream', 'downstream']) {
@@ -174,7 +175,7 @@ function hostOf(port: number): string {
     if (port === r.ports.mariadb) return `mariadb-${r.id}`
     if (port === r.ports.kafka) return `kafka-${r.id}`
   }
-  if (wanLinks().some((l) => l.listenPort === port)) return 'toxiproxy'
+  if ([...wanLinks(), ...globalProxies()].some((l) => l.listenPort === port)) return 'toxiproxy'
   if (port === topology.paymentGateway.port) return 'payment-gateway-sandbox'
   throw new Error(`unexpected port ${port}`)
 }

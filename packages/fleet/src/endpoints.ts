@@ -37,29 +37,43 @@ export function describeEndpoints(input: {
   terminals: TerminalCredential[]
   inventoryManagers: ManagerCredential[]
 }): Endpoints {
-  const byRegion = {} as Record<RegionId, RegionEndpoints>
-  for (const r of regions) {
-    const role = roleOf(r.id, input.writer)
-    byRegion[r.id] = {
-      role,
-      storefront: `http://127.0.0.1:${r.ports.storefront}`,
-      inventoryDelta: `http://127.0.0.1:${r.ports.inventoryDelta}`,
-      ...(role === 'writer' ? { paymentsWorker: `http://127.0.0.1:${r.ports.paymentsWorker}` } : {}),
-      kafka: `127.0.0.1:${r.ports.kafka}`,
-      db: input.dbUrls(r.id),
-    }
-  }
   return {
     writer: input.writer,
     wanScale: input.wanScale,
     rttMs: rttMatrix(),
-    regions: byRegion,
+    regions: regionEndpoints(input.writer, input.writer, input.dbUrls),
     paymentGateway: `http://127.0.0.1:${input.gatewayPort}`,
     toxiproxy: `http://127.0.0.1:${input.toxiproxyPort}`,
     terminals: input.terminals,
     inventoryManagers: input.inventoryManagers,
     startedAt: new Date().toISOString(),
   }
+}
+
+function regionEndpoints(writer: RegionId, paymentsWorker: RegionId, dbUrls: (region: RegionId) => { read: string; write: string }): Record<RegionId, RegionEndpoints> {
+  const byRegion = {} as Record<RegionId, RegionEndpoints>
+  for (const r of regions) {
+    byRegion[r.id] = {
+      role: roleOf(r.id, writer),
+      storefront: `http://127.0.0.1:${r.ports.storefront}`,
+      inventoryDelta: `http://127.0.0.1:${r.ports.inventoryDelta}`,
+      ...(r.id === paymentsWorker ? { paymentsWorker: `http://127.0.0.1:${r.ports.paymentsWorker}` } : {}),
+      kafka: `127.0.0.1:${r.ports.kafka}`,
+      db: dbUrls(r.id),
+    }
+  }
+  return byRegion
+}
+
+/**
+ * The endpoints after a switchover step: the writer and each region's role, and where
+ * payments-worker runs (for a moment between the two, in neither or still the old region).
+ * Database URLs do not change: every region writes through its own global proxy.
+ */
+export function withWriter(endpoints: Endpoints, writer: RegionId, paymentsWorker: RegionId | null): Endpoints {
+  const updated = regionEndpoints(writer, paymentsWorker ?? writer, (r) => endpoints.regions[r].db)
+  if (paymentsWorker === null) for (const r of regions) delete updated[r.id].paymentsWorker
+  return { ...endpoints, writer, regions: updated }
 }
 
 export function writeEndpoints(path: string, endpoints: Endpoints): void {

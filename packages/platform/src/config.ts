@@ -36,7 +36,6 @@ export const BaseEnv = {
     REGION_IDS.map((r) => Type.Literal(r)),
     { description: 'the region this process serves' },
   ),
-  POS_ROLE: Type.Union([Type.Literal('writer'), Type.Literal('reader')], { default: 'reader' }),
   HOST: Type.String({ default: '127.0.0.1' }),
   PORT: Type.Integer({ minimum: 1, maximum: 65535 }),
   LOG_LEVEL: Type.Union(

@@ -11,7 +11,8 @@ export interface Check {
 
 export interface HealthOptions {
   region: RegionId
-  role: RegionRole
+  /** Asked at every /readyz: the role is the running fleet's state, not a launch-time constant. */
+  role: () => Promise<RegionRole | 'unknown'>
   checks: () => Promise<Record<string, Check>>
   replicationLagMs: () => number | null
 }
@@ -32,11 +33,11 @@ export function registerHealthRoutes(app: App, options: HealthOptions): void {
   }))
 
   app.get('/readyz', { schema: { response: { 200: Readiness, 503: Readiness } } }, async (_request, reply) => {
-    const checks = await options.checks()
+    const [checks, role] = await Promise.all([options.checks(), options.role()])
     const ready = Object.values(checks).every((c) => c.ok || c.critical === false)
     return reply.code(ready ? 200 : 503).send({
       region: options.region,
-      role: options.role,
+      role,
       ready,
       checks,
       replicationLagMs: options.replicationLagMs(),

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
+import type { RegionRole } from '@pos-fleet/topology'
+import type { Db } from './db/client.js'
 import { type Check, registerHealthRoutes } from './health.js'
 import type { App } from './http.js'
 import { serveMetrics } from './metrics.js'
@@ -11,6 +13,22 @@ export async function probe(run: () => Promise<unknown>): Promise<Check> {
     return { ok: true }
   } catch (err) {
     return { ok: false, detail: (err as Error).message }
+  }
+}
+
+/**
+ * The region's role, read from its own instance at run time: the writer's runs read_only=0,
+ * a replica's read_only=1, and a switchover flips both. So no service is told who the writer
+ * is (no POS_ROLE): `unknown` while the instance does not answer.
+ */
+export async function localRole(db: Db): Promise<RegionRole | 'unknown'> {
+  try {
+    const [rows] = (await db.execute(sql`SELECT @@global.read_only AS readOnly`)) as unknown as [Array<{ readOnly?: number | string }>]
+    const readOnly = rows?.[0]?.readOnly
+    if (readOnly === undefined || readOnly === null) return 'unknown'
+    return Number(readOnly) === 1 ? 'reader' : 'writer'
+  } catch {
+    return 'unknown'
   }
 }
 
@@ -30,7 +48,7 @@ export async function metricsRoute(app: FastifyInstance): Promise<void> {
 export const regionalOps: FastifyPluginAsyncTypebox = async (app) => {
   registerHealthRoutes(app as unknown as App, {
     region: app.config.POS_REGION,
-    role: app.config.POS_ROLE,
+    role: () => localRole(app.db.read),
     replicationLagMs: () => app.replicationLag().replicationLagMs,
     checks: async () => {
       const wp = app.writePath.state()

@@ -12,7 +12,6 @@ import type { RegionalDeps, RegionalEnv } from './regional-app.js'
 
 export const TEST_CONFIG: RegionalEnv = {
   POS_REGION: 'eu-central-1',
-  POS_ROLE: 'reader',
   HOST: '127.0.0.1',
   PORT: 1,
   LOG_LEVEL: 'silent',
@@ -37,7 +36,7 @@ export function probeOnlyDatabase(): Database {
       },
     }) as T
   return {
-    read: unused<Database['read']>('db.read', { execute: async () => [] }),
+    read: unused<Database['read']>('db.read', { execute: async () => [[{ readOnly: 1 }], []] }),
     write: unused<Database['write']>('db.write'),
     readPool: unused<Database['readPool']>('db.readPool'),
     writePool: unused<Database['writePool']>('db.writePool'),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { type Addressing, loopbackAddressing } from './addressing.js'
 import { type AccountName, DB_USERS, GRANTS, changeMasterStatement, databaseUrls, primaryBootstrapStatements, sqlString } from './database.js'
-import { wanLink } from './links.js'
+import { globalProxy, wanLink } from './links.js'
 import { REGION_IDS, region } from './regions.js'
 
 const containers: Addressing = { bindHost: '0.0.0.0', host: (s, r) => `${s}-${r}`, wanHost: 'toxiproxy', gatewayHost: 'gateway' }
@@ -44,13 +44,13 @@ describe('replication', () => {
 })
 
 describe('databaseUrls', () => {
-  it('reads locally, writes to the writer (across the WAN from a reader) and migrates at the writer directly', () => {
+  it('reads locally, writes through the region\'s own global proxy (the writer\'s too) and migrates at the writer directly', () => {
     const reader = databaseUrls('eu-central-1', 'ap-southeast-1', containers)
     expect(reader.read).toBe(`mysql://pos_app:pos-app-local-demo@mariadb-eu-central-1:${region('eu-central-1').ports.mariadb}/pos`)
-    expect(reader.write).toBe(`mysql://pos_app:pos-app-local-demo@toxiproxy:${wanLink('eu-central-1', 'ap-southeast-1').listenPort}/pos`)
+    expect(reader.write).toBe(`mysql://pos_app:pos-app-local-demo@toxiproxy:${globalProxy('eu-central-1').listenPort}/pos`)
     expect(reader.migrate).toBe(`mysql://pos_migrator:pos-migrator-local-demo@mariadb-ap-southeast-1:${region('ap-southeast-1').ports.mariadb}/pos`)
     const writer = databaseUrls('ap-southeast-1', 'ap-southeast-1', loopbackAddressing)
-    expect(writer.write).toBe(writer.read)
+    expect(writer.write).toBe(`mysql://pos_app:pos-app-local-demo@127.0.0.1:${globalProxy('ap-southeast-1').listenPort}/pos`)
     expect(writer.read).toContain('@127.0.0.1:')
   })
 })

@@ -4,7 +4,7 @@
  * the native runner executes them and the compose db-init script embeds them.
  */
 import type { Addressing } from './addressing.js'
-import { wanLink } from './links.js'
+import { globalProxy, wanLink } from './links.js'
 import { type RegionId, WRITER, region as regionSpec } from './regions.js'
 
 export const DATABASE_NAME = 'pos'
@@ -72,7 +72,10 @@ export function primaryBootstrapStatements(): string[] {
 export interface DatabaseUrls {
   /** The region's own instance (a replica unless the region is the writer). */
   readonly read: string
-  /** The global write path: the writer's primary, through the WAN link from other regions. */
+  /**
+   * The global write path: the region's own global proxy, whose upstream is the current
+   * writer (the writer's own region too, at no added latency), so a switchover changes no URL.
+   */
   readonly write: string
   /** Schema migrations run against the writer directly, never across the emulated WAN. */
   readonly migrate: string
@@ -84,7 +87,7 @@ export function databaseUrls(region: RegionId, writer: RegionId, addressing: Add
   const local = url(DB_USERS.app, addressing.host('mariadb', region), regionSpec(region).ports.mariadb)
   return {
     read: local,
-    write: region === writer ? local : url(DB_USERS.app, addressing.wanHost, wanLink(region, writer).listenPort),
+    write: url(DB_USERS.app, addressing.wanHost, globalProxy(region).listenPort),
     migrate: url(DB_USERS.migrator, addressing.host('mariadb', writer), regionSpec(writer).ports.mariadb),
   }
 }

@@ -7,6 +7,7 @@
 import { TOPICS } from './kafka.js'
 import { DATABASE_NAME } from './database.js'
 import { PAYMENT_GATEWAY_PORT, TOXIPROXY_API_PORT, WRITER, regions } from './regions.js'
+import { promotionCandidates } from './links.js'
 import { MERCHANTS } from './tenants.js'
 import { loopbackAddressing } from './addressing.js'
 
@@ -16,8 +17,13 @@ export * from './addressing.js'
 export { type CatalogItemSpec, type MerchantSpec, catalogItem, merchant, storeId, terminalId } from './tenants.js'
 
 export const topology = {
-  /** The region whose database is the primary and which runs payments-worker. */
+  /**
+   * The initial writer: every `fleet up` starts with this region's database as the primary and
+   * payments-worker here. The current writer is the running fleet's state (endpoints.json).
+   */
   writer: WRITER,
+  /** Who may take the writer over, best first (links.ts promotionCandidates). */
+  promotion: { candidates: promotionCandidates() },
   regions,
   /** The native runner's toxiproxy (compose names its own container). */
   toxiproxy: { host: loopbackAddressing.wanHost, apiPort: TOXIPROXY_API_PORT },

@@ -9,6 +9,8 @@ const RTT_MS: Readonly<Record<string, number>> = {
 }
 
 const WAN_PORT_BASE = 18900
+/** Each region's global write proxy listens on GLOBAL_PORT_BASE + its index. */
+const GLOBAL_PORT_BASE = 18950
 
 export function rttMs(a: RegionId, b: RegionId): number {
   if (a === b) return 0
@@ -71,4 +73,39 @@ export function wanLink(from: RegionId, to: RegionId): WanLink {
   const link = wanLinks().find((l) => l.from === from && l.to === to)
   if (!link) throw new Error(`no WAN link from ${from} to ${to}`)
   return link
+}
+
+/**
+ * A region's global write path: one proxy per region, listening on a fixed port in that region,
+ * whose upstream is whichever region is the writer now (PolarDB GDN's global proxy). Services
+ * write to it and never learn where the writer is; a switchover re-points its upstream and
+ * its latency (that pair's RTT/2 each way, 0 in the writer's own region).
+ */
+export interface GlobalProxy {
+  /** toxiproxy proxy name */
+  readonly name: string
+  /** The region whose services write through it. */
+  readonly region: RegionId
+  readonly listenPort: number
+}
+
+export function globalProxies(): GlobalProxy[] {
+  return regions.map((r) => ({ name: `global_${r.id}_mariadb`, region: r.id, listenPort: GLOBAL_PORT_BASE + r.index }))
+}
+
+export function globalProxy(region: RegionId): GlobalProxy {
+  const proxy = globalProxies().find((p) => p.region === region)
+  if (!proxy) throw new Error(`no global proxy for ${region}`)
+  return proxy
+}
+
+/**
+ * The promotion policy: the regions that may take the writer over, best first — the smallest
+ * sum of RTTs to the other regions first (the writer every region reaches fastest), ties by
+ * region order. A planned switchover names its target; an unplanned one takes the first
+ * surviving candidate that is most caught up.
+ */
+export function promotionCandidates(): RegionId[] {
+  const reach = (id: RegionId) => REGION_IDS.reduce((sum, other) => sum + rttMs(id, other), 0)
+  return [...REGION_IDS].sort((a, b) => reach(a) - reach(b))
 }

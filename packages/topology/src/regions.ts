@@ -4,7 +4,7 @@ export const REGION_IDS = ['ap-southeast-1', 'eu-central-1', 'us-east-1'] as con
 export type RegionId = (typeof REGION_IDS)[number]
 export type RegionRole = 'writer' | 'reader'
 
-/** The region whose database is the primary and which runs payments-worker. */
+/** The initial writer (primary database, payments-worker); a switchover moves the current one. */
 export const WRITER: RegionId = 'ap-southeast-1'
 
 export interface RegionPorts {

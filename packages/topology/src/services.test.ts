@@ -15,10 +15,11 @@ describe('service launches', () => {
     expect(new Set(launches(writer).map((l) => l.port)).size).toBe(names.length)
   })
 
-  it('gives every regional service its region, role, database URLs and a KAFKA_BROKERS that the config accepts', () => {
+  it('gives every regional service its region, database URLs and a KAFKA_BROKERS that the config accepts, never its role', () => {
     for (const l of launches('us-east-1').filter((x) => x.region)) {
       expect(l.env.POS_REGION).toBe(l.region)
-      expect(l.env.POS_ROLE).toBe(l.region === 'us-east-1' ? 'writer' : 'reader')
+      // The role is the running fleet's state: a service reads it from its own instance.
+      expect(l.env).not.toHaveProperty('POS_ROLE')
       expect(l.env.PORT).toBe(String(l.port))
       expect(l.env.DB_READ_URL).toMatch(/^mysql:\/\//)
       expect(l.env.KAFKA_BROKERS).toMatch(new RegExp(BROKER_LIST_PATTERN))

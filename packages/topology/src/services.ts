@@ -5,7 +5,7 @@
 import type { Addressing } from './addressing.js'
 import { databaseUrls } from './database.js'
 import { kafkaBrokers } from './kafka.js'
-import { PAYMENT_GATEWAY_PORT, type RegionId, type RegionSpec, regions, roleOf } from './regions.js'
+import { PAYMENT_GATEWAY_PORT, type RegionId, type RegionSpec, regions } from './regions.js'
 
 export type ServiceName = 'storefront' | 'inventory-delta' | 'payments-worker' | 'payment-gateway-sandbox'
 
@@ -42,7 +42,6 @@ function regionalLaunch(ctx: LaunchContext, r: RegionSpec, service: ServiceName,
     readinessPath: '/readyz',
     env: {
       POS_REGION: r.id,
-      POS_ROLE: roleOf(r.id, ctx.writer),
       HOST: ctx.addressing.bindHost,
       PORT: String(port),
       DB_READ_URL: db.read,

@@ -5,7 +5,7 @@ import type { Database } from '@pos-fleet/platform/db/client'
 import { registerHealthRoutes } from '@pos-fleet/platform/health'
 import { createHttpApp, type App } from '@pos-fleet/platform/http'
 import { loggerOptions } from '@pos-fleet/platform/logger'
-import { metricsRoute, probe } from '@pos-fleet/platform/standard-routes'
+import { localRole, metricsRoute, probe } from '@pos-fleet/platform/standard-routes'
 import type { PaymentsWorkerEnv } from './config.js'
 import type { OutboxDrainer } from './worker/outbox-drainer.js'
 
@@ -22,7 +22,7 @@ export function buildApp(deps: PaymentsWorkerDeps): App {
   const app = createHttpApp({ logger: deps.logger ?? loggerOptions('payments-worker', config.POS_REGION, config.LOG_LEVEL) })
   registerHealthRoutes(app, {
     region: config.POS_REGION,
-    role: config.POS_ROLE,
+    role: () => localRole(deps.db.read),
     replicationLagMs: () => 0,
     checks: async () => {
       const drainError = deps.drainer.lastError()

@@ -4,6 +4,7 @@ import { DEFAULT_MIX } from '../loadtest/options.js'
 import { benchCommand } from './bench.js'
 import { createContext } from './context.js'
 import { drillPartitionCommand } from './drill-partition.js'
+import { failoverCommand } from './failover.js'
 import { loadtestCommand } from './loadtest.js'
 import { testCommand } from './test.js'
 import { upCommand } from './up.js'
@@ -47,6 +48,11 @@ describe('flags reach each command typed, defaults included', () => {
     expect(await flagsOf(drillPartitionCommand(ctx), ['--region', 'eu-central-1', '--mode', 'flap', '--for', '1.5m', '--json'])).toEqual([
       { region: 'eu-central-1', mode: 'flap', for: 90_000, rate: 4, json: true },
     ])
+  })
+
+  it('failover', async () => {
+    expect(await flagsOf(failoverCommand(ctx), ['--to', 'eu-central-1'])).toEqual([{ to: 'eu-central-1', catchUpTimeout: 10_000, json: false }])
+    expect(await flagsOf(failoverCommand(ctx), ['--to', 'us-east-1', '--catch-up-timeout', '30s', '--json'])).toEqual([{ to: 'us-east-1', catchUpTimeout: 30_000, json: true }])
   })
 
   it('test passes its arguments, options too, on to vitest', async () => {

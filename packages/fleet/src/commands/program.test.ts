@@ -30,12 +30,12 @@ describe('fleet', () => {
     for (const argv of [[], ['--help']]) {
       const r = await fleet(...argv)
       expect(r.code).toBe(0)
-      for (const command of ['up', 'down', 'status', 'test', 'bench', 'drill', 'loadtest', 'claims']) expect(r.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'))
+      for (const command of ['up', 'down', 'status', 'test', 'bench', 'drill', 'failover', 'loadtest', 'claims']) expect(r.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'))
     }
   })
 
   it('gives every command its own help', async () => {
-    for (const argv of [['up'], ['down'], ['status'], ['test'], ['bench'], ['loadtest'], ['drill', 'partition'], ['drill', 'failover'], ['claims']]) {
+    for (const argv of [['up'], ['down'], ['status'], ['test'], ['bench'], ['loadtest'], ['drill', 'partition'], ['drill', 'failover'], ['failover'], ['claims']]) {
       const r = await fleet(...argv, '--help')
       expect(r.code, argv.join(' ')).toBe(0)
       expect(r.stdout, argv.join(' ')).toContain(`Usage: fleet ${argv.join(' ')}`)
@@ -76,6 +76,10 @@ describe('flags are checked before the fleet guard, and nothing starts', () => {
     [['drill', 'partition', '--region', 'eu-central-1', '--rate', '-4'], "option '--rate <n>' argument '-4' is invalid. expected a number above 0"],
     [['drill', 'partition', '--region', 'eu-central-1', '--mode', 'cut'], "option '--mode <mode>' argument 'cut' is invalid. Allowed choices are blackhole, refuse, slow, flap."],
     [['claims', '--report', 'reports/x'], "required option '--sweep <dir>' not specified"],
+    [['failover'], "required option '--to <region>' not specified"],
+    [['failover', '--to', 'eu-west-9'], "option '--to <region>' argument 'eu-west-9' is invalid. Allowed choices are ap-southeast-1, eu-central-1, us-east-1."],
+    [['failover', '--to', 'eu-central-1', '--catch-up-timeout', '10'], "option '--catch-up-timeout <duration>' argument '10' is invalid. a duration needs a unit, e.g. 10s"],
+    [['failover', '--to', 'eu-central-1', 'now'], "too many arguments for 'failover'. Expected 0 arguments but got 1."],
   ]
   it.each(bad)('fleet %j → exit 2', async (argv, message) => {
     const r = await fleet(...argv)
@@ -93,6 +97,7 @@ describe('commands that need a fleet', () => {
     ['loadtest', '--warmup', '0', '--baseline', '0'],
     ['loadtest', '--sweep-checkout', '--rates', '10,20', '--step', '2s'],
     ['drill', 'partition', '--region', 'eu-central-1', '--for', '5s'],
+    ['failover', '--to', 'eu-central-1'],
   ].map((argv) => [argv])
   it.each(needing)('fleet %j without a fleet → the guard, exit 2', async (argv) => {
     expect(await fleet(...argv)).toEqual({ code: 2, stdout: '', stderr: NO_FLEET })

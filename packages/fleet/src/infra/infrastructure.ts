@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
-import { REGION_IDS, regions, roleOf, topology, wanLinks } from '@pos-fleet/topology'
+import { REGION_IDS, globalProxies, regions, roleOf, topology, wanLinks } from '@pos-fleet/topology'
 import type { RegionId, RegionRole } from '@pos-fleet/topology'
 import { kafkaBrokers, startRegionKafka } from './kafka.js'
 import { attachReplica, bootstrapPrimary, databaseUrls, initRegionDb, startRegionDb, waitReplicaCaughtUp } from './mariadb.js'
@@ -63,7 +63,7 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
   const wan = (async () => {
     await startToxiproxy()
     proceed()
-    await populateWan(0)
+    await populateWan(0, writer)
     log(`toxiproxy: ${wanLinks().length} WAN links up`)
   })()
 
@@ -150,6 +150,7 @@ async function assertNothingRunning(): Promise<void> {
   const ports = [
     topology.toxiproxy.apiPort,
     ...wanLinks().map((link) => link.listenPort),
+    ...globalProxies().map((p) => p.listenPort),
     ...regions.flatMap((r) => [r.ports.mariadb, r.ports.kafka, r.ports.kafkaController]),
   ]
   await assertPortsFree(ports, 'the infrastructure')

@@ -176,3 +176,76 @@ async function admin<T>(region: RegionId, work: (db: Connection) => Promise<T>):
     await db.end().catch(() => db.destroy())
   }
 }
+
+/**
+ * Fences (true) or unfences a writer: read_only=1 refuses every application write (error 1290,
+ * which services treat as "write path down": they answer 202 and queue the sale). Setting it
+ * takes the global read lock, so it waits for statements and commits in progress: a transaction
+ * either committed before (and is in the binlog the target must apply) or fails at its next
+ * write or its commit with 1290 (and is queued by its service, replayed at the new writer).
+ * lock_wait_timeout bounds that wait, so a stuck session cannot hold the fence up.
+ */
+export async function setReadOnly(region: RegionId, readOnly: boolean, lockWaitS = 5): Promise<void> {
+  await admin(region, async (db) => {
+    await db.query('SET SESSION lock_wait_timeout = ?', [lockWaitS])
+    await db.query(`SET GLOBAL read_only = ${readOnly ? 1 : 0}`)
+  })
+}
+
+/** The durability settings a region runs with while `writer` is the writer, from the spec's my.cnf. */
+function durabilitySettings(region: RegionId, writer: RegionId): Array<[string, string | number]> {
+  const keys = ['innodb_flush_log_at_trx_commit', 'sync_binlog']
+  return mariadbServerSettings(region, writer).filter(([key]) => keys.includes(key))
+}
+
+/** Applies, at run time, the spec's durability settings for `region`'s role under `writer`. */
+export async function applyDurability(region: RegionId, writer: RegionId): Promise<void> {
+  await admin(region, async (db) => {
+    for (const [key, value] of durabilitySettings(region, writer)) await db.query(`SET GLOBAL ${key} = ${Number(value)}`)
+  })
+}
+
+/**
+ * Makes a replica the writer: it stops replicating and forgets its source, accepts writes and
+ * flushes every commit (the writer's durability). Runtime only: a restarted instance comes
+ * back read-only from its my.cnf, which is the safe side.
+ */
+export async function promoteToWriter(region: RegionId): Promise<void> {
+  await admin(region, async (db) => {
+    await db.query('STOP SLAVE')
+    await db.query('RESET SLAVE ALL')
+    await db.query('SET GLOBAL read_only = 0')
+  })
+  await applyDurability(region, region)
+}
+
+/**
+ * Points an instance at `writer` through its WAN link with GTID auto-positioning. `demote`: the
+ * instance was a writer itself, so its own binlogged GTIDs become its replication position
+ * (MASTER_DEMOTE_TO_SLAVE=1); without it, it would ask the new writer for them again.
+ */
+export async function followWriter(replica: RegionId, writer: RegionId, options: { readonly demote?: boolean } = {}): Promise<void> {
+  const changeMaster = changeMasterStatement(replica, loopbackAddressing, writer) + (options.demote ? ', MASTER_DEMOTE_TO_SLAVE=1' : '')
+  await admin(replica, async (db) => {
+    await db.query('STOP SLAVE')
+    await db.query(changeMaster)
+    await db.query('START SLAVE')
+  })
+  await applyDurability(replica, writer)
+}
+
+/** Everything an instance holds: what it binlogged and what it applied as a replica. */
+export async function currentGtid(region: RegionId): Promise<string> {
+  return admin(region, async (db) => {
+    const [rows] = await db.query<RowDataPacket[]>('SELECT @@GLOBAL.gtid_current_pos AS gtid')
+    return String(rows[0]?.gtid ?? '')
+  })
+}
+
+/** The instance's read_only flag: 1 on a replica or a fenced writer. */
+export async function isReadOnly(region: RegionId): Promise<boolean> {
+  return admin(region, async (db) => {
+    const [rows] = await db.query<RowDataPacket[]>('SELECT @@GLOBAL.read_only AS readOnly')
+    return Number(rows[0]?.readOnly) === 1
+  })
+}

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { loopbackAddressing, topology, wanLinks } from '@pos-fleet/topology'
+import { globalProxies, loopbackAddressing, regions, topology, wanLinks } from '@pos-fleet/topology'
 import type { RegionId, WanLink } from '@pos-fleet/topology'
-import { STREAMS, type Stream, latencyToxics, wanProxies } from '@pos-fleet/topology/wan'
+import { STREAMS, type Stream, globalToxics, globalUpstream, latencyToxics, wanProxies } from '@pos-fleet/topology/wan'
 import { toxiproxyServerBin } from './paths.js'
 import { messageOf, startProcess, untilReady, waitForHttp } from './processes.js'
 import type { RunningProcess } from './processes.js'
@@ -15,6 +15,7 @@ export interface WanLinkState {
 
 interface ProxyJson {
   readonly name: string
+  readonly upstream: string
   readonly enabled: boolean
   readonly toxics: readonly { readonly type: string; readonly stream: Stream; readonly attributes: { readonly latency?: number } }[]
 }
@@ -28,32 +29,75 @@ export async function startToxiproxy(): Promise<RunningProcess> {
     command: toxiproxyServerBin,
     args: ['-host', host, '-port', String(apiPort)],
     // The WAN listen ports are the server's too: a stale one would fail populate halfway.
-    ports: [apiPort, ...wanLinks().map((link) => link.listenPort)],
+    ports: [apiPort, ...wanLinks().map((link) => link.listenPort), ...globalProxies().map((p) => p.listenPort)],
   })
   await untilReady(proc, (signal) => waitForHttp(`${apiUrl}/version`, 10_000, signal))
   return proc
 }
 
-/** Creates every WAN link of the topology (idempotent) with the latency of `scale` × RTT/2 each way. */
-export async function populateWan(scale: number, options: { readonly jitterMs?: number } = {}): Promise<void> {
-  await api('POST', '/populate', wanProxies(loopbackAddressing))
+/**
+ * Creates every WAN link and every region's global write proxy, aimed at `writer` (idempotent),
+ * with the latency of `scale` × RTT/2 each way.
+ */
+export async function populateWan(scale: number, writer: RegionId, options: { readonly jitterMs?: number } = {}): Promise<void> {
+  await api('POST', '/populate', wanProxies(loopbackAddressing, writer))
   await resetWan(scale, options)
 }
 
-/** Re-enables every link and puts back exactly the latency toxics for `scale`, undoing any drill. */
+/**
+ * Re-enables every link and puts back exactly the latency toxics for `scale`, undoing any
+ * drill; the global proxies keep their upstream, and their latency is that of the writer they aim at.
+ */
 export async function resetWan(scale: number, options: { readonly jitterMs?: number } = {}): Promise<void> {
+  const writer = await globalWriter()
   await api('POST', '/reset')
-  await Promise.all(latencyToxics(scale, options.jitterMs).map(({ proxy, toxic }) => api('POST', `/proxies/${proxy}/toxics`, toxic)))
+  await Promise.all(latencyToxics(scale, options.jitterMs, writer).map(({ proxy, toxic }) => api('POST', `/proxies/${proxy}/toxics`, toxic)))
+}
+
+/**
+ * Re-points every region's global write proxy at `writer`, with the latency of that pair at
+ * `scale`. toxiproxy restarts a proxy whose upstream changes: every connection open through
+ * it is closed at once (services reconnect on their next write, to the new writer), and a
+ * proxy a fault has disabled stays disabled. Latency first, so no new connection reaches the
+ * new writer without it; a fault's own toxics (blackhole, slow) are left in place.
+ */
+export async function repointGlobalProxies(writer: RegionId, scale: number): Promise<void> {
+  const upstream = globalUpstream(loopbackAddressing, writer)
+  await Promise.all(
+    globalProxies().map(async (proxy) => {
+      await Promise.all(STREAMS.map((stream) => api('DELETE', `/proxies/${proxy.name}/toxics/latency_${stream}`, undefined, { missingOk: true })))
+      await Promise.all(globalToxics(proxy.region, writer, scale).map(({ toxic }) => api('POST', `/proxies/${proxy.name}/toxics`, toxic)))
+      await api('POST', `/proxies/${proxy.name}`, { upstream })
+    }),
+  )
+}
+
+/** The region every global write proxy forwards to, read from toxiproxy itself: the write path's truth. */
+export async function globalWriter(): Promise<RegionId> {
+  const proxies = (await api('GET', '/proxies')) as Record<string, ProxyJson>
+  const upstreams = new Set(globalProxies().map((p) => proxies[p.name]?.upstream))
+  const writers = regions.filter((r) => upstreams.has(globalUpstream(loopbackAddressing, r.id)))
+  if (writers.length !== 1 || upstreams.size !== 1) throw new Error(`toxiproxy's global proxies do not aim at one writer: ${[...upstreams].join(', ')}`)
+  return writers[0]!.id
 }
 
 /** Cuts (or restores) every link into and out of `region`; open connections drop at once. */
 export async function setRegionLinks(region: RegionId, enabled: boolean): Promise<void> {
-  await Promise.all(linksOf(region).map((link) => api('POST', `/proxies/${link.name}`, { enabled })))
+  const names = await proxiesOf(region)
+  await Promise.all(names.map((name) => api('POST', `/proxies/${name}`, { enabled })))
 }
 
-/** The links into and out of `region`: its write path, its replication stream, and the reverse ones. */
-function linksOf(region: RegionId): WanLink[] {
-  return wanLinks().filter((link) => link.from === region || link.to === region)
+/**
+ * The proxies into and out of `region`: its replication streams both ways, its own global
+ * write path, and — while it is the writer — every other region's global write path, which
+ * ends at its database.
+ */
+async function proxiesOf(region: RegionId): Promise<string[]> {
+  const writer = await globalWriter()
+  return [
+    ...wanLinks().filter((link) => link.from === region || link.to === region).map((link) => link.name),
+    ...globalProxies().filter((p) => p.region === region || region === writer).map((p) => p.name),
+  ]
 }
 
 /**
@@ -109,14 +153,14 @@ const BLACKHOLE = 'blackhole'
 
 async function addBlackhole(region: RegionId): Promise<void> {
   // timeout 0: data is dropped and the connection is never closed while the toxic holds.
-  await forEachStream(region, (link, stream) =>
-    api('POST', `/proxies/${link.name}/toxics`, { name: `${BLACKHOLE}_${stream}`, type: 'timeout', stream, toxicity: 1, attributes: { timeout: 0 } }),
+  await forEachStream(region, (name, stream) =>
+    api('POST', `/proxies/${name}/toxics`, { name: `${BLACKHOLE}_${stream}`, type: 'timeout', stream, toxicity: 1, attributes: { timeout: 0 } }),
   )
 }
 
 /** Removing the toxic also closes the connections it held (toxiproxy's timeout Cleanup). */
 async function removeToxics(region: RegionId, prefix: string): Promise<void> {
-  await forEachStream(region, (link, stream) => api('DELETE', `/proxies/${link.name}/toxics/${prefix}_${stream}`, undefined, { missingOk: true }))
+  await forEachStream(region, (name, stream) => api('DELETE', `/proxies/${name}/toxics/${prefix}_${stream}`, undefined, { missingOk: true }))
 }
 
 export async function blackholeRegion(region: RegionId): Promise<Fault> {
@@ -128,10 +172,10 @@ const SLOW = 'slow'
 
 /** Adds (factor − 1) × each direction's current latency, so the link is `factor` times slower. */
 export async function slowRegion(region: RegionId, factor: number): Promise<Fault> {
-  const state = new Map((await wanState()).map((s) => [s.link.name, s]))
-  await forEachStream(region, async (link, stream) => {
-    const latency = Math.round((factor - 1) * (state.get(link.name)?.latencyMs[stream] ?? 0))
-    if (latency > 0) await api('POST', `/proxies/${link.name}/toxics`, { name: `${SLOW}_${stream}`, type: 'latency', stream, toxicity: 1, attributes: { latency } })
+  const latencies = await proxyLatencies()
+  await forEachStream(region, async (name, stream) => {
+    const latency = Math.round((factor - 1) * (latencies.get(name)?.[stream] ?? 0))
+    if (latency > 0) await api('POST', `/proxies/${name}/toxics`, { name: `${SLOW}_${stream}`, type: 'latency', stream, toxicity: 1, attributes: { latency } })
   })
   return { mode: 'slow', region, heal: () => removeToxics(region, SLOW) }
 }
@@ -161,8 +205,21 @@ export async function flapRegion(region: RegionId, downMs: number, upMs: number)
   }
 }
 
-async function forEachStream(region: RegionId, fn: (link: WanLink, stream: Stream) => Promise<unknown>): Promise<void> {
-  await Promise.all(linksOf(region).flatMap((link) => STREAMS.map((stream) => fn(link, stream))))
+async function forEachStream(region: RegionId, fn: (proxy: string, stream: Stream) => Promise<unknown>): Promise<void> {
+  const names = await proxiesOf(region)
+  await Promise.all(names.flatMap((name) => STREAMS.map((stream) => fn(name, stream))))
+}
+
+function latencyOf(proxy: ProxyJson): Record<Stream, number> {
+  const latency = (stream: Stream) =>
+    proxy.toxics.filter((t) => t.type === 'latency' && t.stream === stream).reduce((sum, t) => sum + (t.attributes.latency ?? 0), 0)
+  return { upstream: latency('upstream'), downstream: latency('downstream') }
+}
+
+/** Every proxy's added latency per direction, by proxy name. */
+async function proxyLatencies(): Promise<Map<string, Record<Stream, number>>> {
+  const proxies = (await api('GET', '/proxies')) as Record<string, ProxyJson>
+  return new Map(Object.values(proxies).map((p) => [p.name, latencyOf(p)]))
 }
 
 export async function wanState(): Promise<WanLinkState[]> {
@@ -170,9 +227,24 @@ export async function wanState(): Promise<WanLinkState[]> {
   return wanLinks().map((link) => {
     const proxy = proxies[link.name]
     if (!proxy) throw new Error(`toxiproxy at ${apiUrl} has no proxy ${link.name}: was the WAN populated?`)
-    const latency = (stream: Stream) =>
-      proxy.toxics.filter((t) => t.type === 'latency' && t.stream === stream).reduce((sum, t) => sum + (t.attributes.latency ?? 0), 0)
-    return { link, enabled: proxy.enabled, latencyMs: { upstream: latency('upstream'), downstream: latency('downstream') } }
+    return { link, enabled: proxy.enabled, latencyMs: latencyOf(proxy) }
+  })
+}
+
+export interface GlobalProxyState {
+  readonly region: RegionId
+  readonly upstream: string
+  readonly enabled: boolean
+  readonly latencyMs: Readonly<Record<Stream, number>>
+}
+
+/** Each region's global write proxy as toxiproxy has it now. */
+export async function globalProxyState(): Promise<GlobalProxyState[]> {
+  const proxies = (await api('GET', '/proxies')) as Record<string, ProxyJson>
+  return globalProxies().map((p) => {
+    const proxy = proxies[p.name]
+    if (!proxy) throw new Error(`toxiproxy at ${apiUrl} has no proxy ${p.name}: was the WAN populated?`)
+    return { region: p.region, upstream: proxy.upstream, enabled: proxy.enabled, latencyMs: latencyOf(proxy) }
   })
 }
 

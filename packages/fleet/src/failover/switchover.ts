@@ -1,0 +1,119 @@
+/**
+ * The planned switchover (`fleet failover --to REGION`), built from steps an unplanned
+ * failover reuses: fence, promote, re-point the write path and the replicas, relocate
+ * payments-worker, publish the truth.
+ */
+import { type RegionId, regions } from '@pos-fleet/topology'
+import { type Endpoints, endpointsFile, withWriter, writeEndpoints } from '../endpoints.js'
+import { FleetError, messageOf } from '../errors.js'
+import { binlogGtid, currentGtid, followWriter, promoteToWriter, replicationStatus, setReadOnly, waitReplicaCaughtUp } from '../infra/mariadb.js'
+import { stopProcesses } from '../infra/processes.js'
+import { repointGlobalProxies } from '../infra/toxiproxy.js'
+import { paymentsWorkerLaunch, startService } from '../services.js'
+import { missingTransactions } from './gtid.js'
+import { acquireFailoverLock } from './lock.js'
+
+export interface SwitchoverStep {
+  readonly step: string
+  readonly ms: number
+  readonly detail?: string
+}
+
+export interface SwitchoverReport {
+  readonly from: RegionId
+  readonly to: RegionId
+  /** Transactions the old writer had that the new one lacked at promotion; must be 0. */
+  readonly rpoTransactions: number
+  /** The old writer's last GTID position, all of it on the new writer before promotion. */
+  readonly gtid: string
+  readonly steps: readonly SwitchoverStep[]
+  readonly totalMs: number
+}
+
+export interface SwitchoverOptions {
+  readonly to: RegionId
+  /** How long the target may take to apply the fenced writer's last GTID. @default 10000 */
+  readonly catchUpTimeoutMs?: number
+  readonly log?: (line: string) => void
+}
+
+/** A healthy replica is within this of the writer before anything is touched. */
+const PREFLIGHT_CATCH_UP_MS = 5_000
+
+/** What makes `to` unfit to take the writer over, checked before anything changes (exit 2). */
+async function preflight(endpoints: Endpoints, to: RegionId): Promise<void> {
+  const from = endpoints.writer
+  if (to === from) throw new FleetError(`${to} is already the writer: nothing changed`, { exitCode: 2 })
+  const status = await replicationStatus(to).catch((error: unknown) => {
+    throw new FleetError(`${to}'s database does not answer (${messageOf(error)}): nothing changed`, { exitCode: 2 })
+  })
+  if (!status) throw new FleetError(`${to}'s database replicates from nobody: nothing changed`, { exitCode: 2 })
+  if (status.ioThread !== 'Yes' || !status.sqlThreadRunning) {
+    const why = `IO thread ${status.ioThread}, SQL thread ${status.sqlThreadRunning ? 'running' : 'stopped'}${status.lastIoError ? `: ${status.lastIoError}` : ''}${status.lastSqlError ? `: ${status.lastSqlError}` : ''}`
+    throw new FleetError(`${to}'s replica is down (${why}): nothing changed`, { exitCode: 2 })
+  }
+  const writerPos = await binlogGtid(from)
+  await waitReplicaCaughtUp(to, writerPos, PREFLIGHT_CATCH_UP_MS).catch((error: unknown) => {
+    throw new FleetError(`${to}'s replica is not caught up with ${from} (${messageOf(error)}): nothing changed`, { exitCode: 2 })
+  })
+}
+
+/** Moves payments-worker: stopped in `from` (if it runs there) before it starts in `to`. */
+export async function relocatePaymentsWorker(from: RegionId | null, to: RegionId): Promise<void> {
+  if (from) await stopProcesses((p) => p.name === `payments-worker-${from}`)
+  const target = regions.find((r) => r.id === to)!
+  // Its outbox drain takes rows FOR UPDATE SKIP LOCKED and captures under the payment id
+  // (the gateway is idempotent), so whatever the old worker left half-done is finished once.
+  await startService(paymentsWorkerLaunch({ writer: to, logLevel: 'info' }, target))
+}
+
+/** Every region's global write path and every other replica now follow `writer`. */
+export async function repointReplicas(writer: RegionId, demoted: RegionId | null): Promise<void> {
+  await Promise.all(regions.filter((r) => r.id !== writer).map((r) => followWriter(r.id, writer, { demote: r.id === demoted })))
+}
+
+export async function switchover(endpoints: Endpoints, options: SwitchoverOptions): Promise<SwitchoverReport> {
+  const from = endpoints.writer
+  const { to } = options
+  const log = options.log ?? (() => undefined)
+  const release = acquireFailoverLock()
+  try {
+    await preflight(endpoints, to)
+    const started = performance.now()
+    const steps: SwitchoverStep[] = []
+    const step = async <T>(name: string, work: () => Promise<T>, detail?: (result: T) => string): Promise<T> => {
+      const at = performance.now()
+      const result = await work()
+      const done = { step: name, ms: Math.round(performance.now() - at), ...(detail ? { detail: detail(result) } : {}) }
+      steps.push(done)
+      log(`${name.padEnd(28)} ${String(done.ms).padStart(6)} ms${done.detail ? `  ${done.detail}` : ''}`)
+      return result
+    }
+
+    await step('fence old writer', () => setReadOnly(from, true), () => `${from} read_only=1`)
+    let gtid: string
+    let rpo: number
+    try {
+      gtid = await step('target applies last GTID', async () => {
+        const last = await binlogGtid(from)
+        await waitReplicaCaughtUp(to, last, options.catchUpTimeoutMs ?? 10_000)
+        return last
+      }, (last) => `${to} at ${last}`)
+      rpo = await step('verify RPO', async () => missingTransactions(gtid, await currentGtid(to)), (missing) => `${missing} transactions missing`)
+      if (rpo !== 0) throw new Error(`${to} lacks ${rpo} of ${from}'s transactions`)
+    } catch (error) {
+      await setReadOnly(from, false)
+      throw new FleetError(`switchover to ${to} aborted, ${from} is the writer again (read_only=0): nothing changed`, { cause: error })
+    }
+
+    await step('promote', () => promoteToWriter(to), () => `${to}: STOP SLAVE, RESET SLAVE ALL, read_only=0, flush every commit`)
+    await step('re-point global write paths', () => repointGlobalProxies(to, endpoints.wanScale), () => `every region writes to ${to}`)
+    writeEndpoints(endpointsFile, withWriter(endpoints, to, from))
+    await step('re-point replicas', () => repointReplicas(to, from), () => `${regions.filter((r) => r.id !== to).map((r) => r.id).join(', ')} follow ${to} (${from} demoted)`)
+    await step('relocate payments-worker', () => relocatePaymentsWorker(from, to), () => `${from} → ${to}`)
+    writeEndpoints(endpointsFile, withWriter(endpoints, to, to))
+    return { from, to, rpoTransactions: rpo, gtid, steps, totalMs: Math.round(performance.now() - started) }
+  } finally {
+    release()
+  }
+}
