@@ -8,7 +8,7 @@ import { runCli } from '../../packages/fleet/src/commands/program.js'
 import { endpointsFile, readEndpoints } from '../../packages/fleet/src/endpoints.js'
 import { failoverLockFile } from '../../packages/fleet/src/failover/lock.js'
 import { switchover } from '../../packages/fleet/src/failover/switchover.js'
-import { isReadOnly } from '../../packages/fleet/src/infra/mariadb.js'
+import { isReadOnly, replicationStatus } from '../../packages/fleet/src/infra/mariadb.js'
 import { listProcesses } from '../../packages/fleet/src/infra/processes.js'
 import { globalProxyState } from '../../packages/fleet/src/infra/toxiproxy.js'
 import { asRoot } from '../support/faults.js'
@@ -79,6 +79,8 @@ async function switchUnderLoad(shop: Tenant, to: RegionId) {
     await sales.stop()
   })
   expect(report.rpoTransactions).toBe(0)
+  const count = (status: number) => sales.statuses.filter((s) => s === status).length
+  process.stderr.write(`[failover] → ${to}: ${report.totalMs} ms; sales during it: ${count(201)} × 201, ${count(202)} × 202 (queued, reconciled)\n`)
   expect(sales.statuses.filter((status) => status !== 201 && status !== 202)).toEqual([])
   expect(sales.statuses.filter((s) => s === 201).length).toBeGreaterThan(0)
   await expectSalesExactly(shop, sales.accepted, 60_000)
@@ -123,19 +125,20 @@ async function fleetCli(...argv: string[]) {
 }
 
 describe('fleet failover --to REGION: a planned switchover', () => {
-  let shop: Tenant
+  // A tenant per switchover: each test's expectSalesExactly sees only its own sales.
+  let there: Tenant
+  let back: Tenant
   beforeAll(async () => {
-    ;[shop] = await seedTenants({})
+    ;[there, back] = await seedTenants({}, {})
   })
   afterAll(restoreInitialWriter, 120_000)
 
   it(`moves the writer to ${target} under sales from every region: RPO 0, every accepted sale committed once, payments captured there`, async () => {
-    onTestFinished(restoreInitialWriter)
-    const { report } = await switchUnderLoad(shop, target)
+    const { report } = await switchUnderLoad(there, target)
     expect(report).toMatchObject({ from: initial, to: target })
     expect(report.steps.map((s) => s.step)).toEqual(['fence old writer', 'target applies last GTID', 'verify RPO', 'promote', 're-point global write paths', 're-point replicas', 'relocate payments-worker'])
     await expectWriter(target)
-    await cardSalesCaptured(shop)
+    await cardSalesCaptured(there)
     // The old writer is a replica now: an application write there is refused (1290).
     await expect(appWrite(initial)).rejects.toMatchObject({ errno: 1290 })
     expect(await isReadOnly(initial)).toBe(true)
@@ -144,9 +147,9 @@ describe('fleet failover --to REGION: a planned switchover', () => {
 
   it(`switches back to ${initial} the same way`, async () => {
     if (current().writer !== target) await switchover(current(), { to: target })
-    await switchUnderLoad(shop, initial)
+    await switchUnderLoad(back, initial)
     await expectWriter(initial)
-    await cardSalesCaptured(shop)
+    await cardSalesCaptured(back)
     await expect(appWrite(target)).rejects.toMatchObject({ errno: 1290 })
   }, 180_000)
 })
@@ -187,6 +190,7 @@ describe('fleet failover refuses, exit 2, and changes nothing', () => {
       })
     onTestFinished(() => delay(0))
     await delay(30)
+    await eventually(async () => (await replicationStatus('us-east-1'))?.ioThread === 'Yes', 10_000, 'us-east-1 IO thread running')
     // Heartbeats commit at the writer every quarter second: within the 5 s preflight bound the replica applies none of them.
     await sleep(500)
     const r = await fleetCli('failover', '--to', 'us-east-1')

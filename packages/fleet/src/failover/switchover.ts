@@ -7,7 +7,7 @@ import { type RegionId, regions } from '@pos-fleet/topology'
 import { type Endpoints, endpointsFile, withWriter, writeEndpoints } from '../endpoints.js'
 import { FleetError, messageOf } from '../errors.js'
 import { binlogGtid, currentGtid, followWriter, promoteToWriter, replicationStatus, setReadOnly, waitReplicaCaughtUp } from '../infra/mariadb.js'
-import { stopProcesses } from '../infra/processes.js'
+import { retryUntil, stopProcesses } from '../infra/processes.js'
 import { repointGlobalProxies } from '../infra/toxiproxy.js'
 import { paymentsWorkerLaunch, startService } from '../services.js'
 import { missingTransactions } from './gtid.js'
@@ -67,9 +67,27 @@ export async function relocatePaymentsWorker(from: RegionId | null, to: RegionId
   await startService(paymentsWorkerLaunch({ writer: to, logLevel: 'info' }, target))
 }
 
-/** Every region's global write path and every other replica now follow `writer`. */
+/** How long a re-pointed replica may take to stream from the new writer and apply what it has. */
+const REPLICA_STREAMING_MS = 15_000
+
+/**
+ * Every other region's instance follows `writer` (`demoted`, the old writer, with its own
+ * GTIDs as its position), and is streaming and caught up before this returns: the next
+ * switchover's preflight finds healthy replicas, not ones still connecting.
+ */
 export async function repointReplicas(writer: RegionId, demoted: RegionId | null): Promise<void> {
-  await Promise.all(regions.filter((r) => r.id !== writer).map((r) => followWriter(r.id, writer, { demote: r.id === demoted })))
+  const replicas = regions.filter((r) => r.id !== writer).map((r) => r.id)
+  await Promise.all(replicas.map((id) => followWriter(id, writer, { demote: id === demoted })))
+  const position = await binlogGtid(writer)
+  await Promise.all(
+    replicas.map(async (id) => {
+      await waitReplicaCaughtUp(id, position, REPLICA_STREAMING_MS)
+      await retryUntil(`${id}'s IO thread to stream from ${writer}`, REPLICA_STREAMING_MS, async () => {
+        const status = await replicationStatus(id)
+        if (status?.ioThread !== 'Yes') throw new Error(`IO thread ${status?.ioThread ?? 'absent'}`)
+      })
+    }),
+  )
 }
 
 export async function switchover(endpoints: Endpoints, options: SwitchoverOptions): Promise<SwitchoverReport> {
