@@ -1,7 +1,7 @@
 import { DEFAULT_DB_WRITE_TIMEOUT_MS } from '@pos-fleet/platform/config'
 import { SEMI_SYNC_TIMEOUT_MS } from '@pos-fleet/topology/durability'
 import { describe, expect, it } from 'vitest'
-import { type DurabilityStatus, durabilityHealthy } from './durability.js'
+import { type DurabilityStatus, acknowledgedLossPossible, durabilityHealthy } from './durability.js'
 import type { SemiSyncState } from './infra/mariadb.js'
 import { renderDurability } from './render.js'
 
@@ -33,18 +33,21 @@ describe('durability status', () => {
       'durability semi-sync ACTIVE at writer ap-southeast-1: a sale is acknowledged once a replica has it (1 replicas connected, acking: eu-central-1; 42 commits acknowledged by a replica, 0 not)',
     ])
     expect(durabilityHealthy(s)).toBe(true)
+    expect(acknowledgedLossPossible(s)).toBe(false)
   })
 
   it('says so, and is unhealthy, when semi-sync silently fell back to async', () => {
     const s = status(instance({ masterActive: false, clients: 2, yesTx: 42, noTx: 3 }))
     expect(renderDurability(s)[0]).toMatch(/^durability semi-sync FELL BACK TO ASYNC at writer ap-southeast-1: no replica acknowledged within 10000 ms.*42 commits acknowledged by a replica, 3 not\)$/)
     expect(durabilityHealthy(s)).toBe(false)
+    expect(acknowledgedLossPossible(s)).toBe(true)
   })
 
   it('reports an async fleet as async, and a runtime toggle against the recorded mode', () => {
     const async = status(instance({ masterEnabled: false, slaveEnabled: false }), { mode: 'async' })
     expect(renderDurability(async)).toEqual(['durability async: a sale is acknowledged once the writer ap-southeast-1 has it'])
     expect(durabilityHealthy(async)).toBe(true)
+    expect(acknowledgedLossPossible(async)).toBe(true)
     const toggled = status(instance({ masterActive: true, clients: 2 }), { mode: 'async' })
     expect(renderDurability(toggled)[0]).toContain('ACTIVE (started async, semi-sync now)')
     expect(durabilityHealthy(toggled)).toBe(false)

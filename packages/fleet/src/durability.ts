@@ -48,3 +48,13 @@ export async function durabilityStatus(endpoints: Endpoints): Promise<Durability
 export function durabilityHealthy(s: DurabilityStatus): boolean {
   return s.mode === 'async' ? s.observed === 'async' : s.semiSyncActive
 }
+
+/**
+ * The hook for the unplanned failover drill (built later), which reads this just before it
+ * kills the writer: while semi-sync is active, every acknowledged sale is on a replica, so its
+ * RPO at promotion must be 0; otherwise (async, or semi-sync fallen back) the replicas' lag
+ * bounds what may be missing, and the drill reports it as measured.
+ */
+export function acknowledgedLossPossible(s: DurabilityStatus): boolean {
+  return !s.semiSyncActive
+}
