@@ -11,7 +11,7 @@ import type { RowDataPacket } from 'mysql2/promise'
 import { semiSyncSettings } from '@pos-fleet/topology/durability'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { durabilityStatus } from '../../packages/fleet/src/durability.js'
-import { semiSyncState } from '../../packages/fleet/src/infra/mariadb.js'
+import { replicationStatus, semiSyncState } from '../../packages/fleet/src/infra/mariadb.js'
 import { renderDurability } from '../../packages/fleet/src/render.js'
 import { asRoot, waitWritePath } from '../support/faults.js'
 import { eventually, fleet, postSale, readerRegions, regionIds, withDb } from '../support/fleet.js'
@@ -66,11 +66,14 @@ describe('semi-synchronous replication on the running fleet', () => {
     saved = Object.fromEntries(await Promise.all(regionIds.map(async (r) => [r, await globals(r, [...spec.keys()])] as const)))
     await Promise.all(readerRegions.map((r) => setGlobals(r, new Map([['rpl_semi_sync_slave_enabled', 'ON']]))))
     await Promise.all(readerRegions.map(restartIoThread))
+    // Enabled before the replicas are back, the writer would hold every commit until they are.
+    await eventually(async () => (await Promise.all(readerRegions.map(replicationStatus))).every((r) => r?.ioThread === 'Yes'), 20_000, 'replicas reconnected')
     await setGlobals(fleet.writer, new Map(writerSide.map((k) => [k, spec.get(k)!])))
     await eventually(async () => {
       const s = await semiSyncState(fleet.writer)
       return s.masterActive && s.clients === readerRegions.length
     }, 20_000, `every replica acking the writer ${fleet.writer}`)
+    await Promise.all(regionIds.map((r) => waitWritePath(r, true, 30_000)))
   })
 
   afterAll(async () => {
