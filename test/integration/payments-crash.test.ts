@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { FLAKY_FAILURES } from '@pos-fleet/payment-gateway-sandbox/domain/outcomes'
 import { region as regionSpec, topology } from '@pos-fleet/topology'
-import { fleetService, kill, ownService, signalAndWait } from '../support/faults.js'
+import { fleetService, kill, ownService, signalAndWait, stopOwn } from '../support/faults.js'
 import { call, eventually, fleet, postSale, writerQuery } from '../support/fleet.js'
 import { gatewayCharges, waitSettled } from '../support/pos.js'
 import { type Tenant, seedTenants } from '../support/tenants.js'
@@ -74,8 +74,8 @@ describe('payments-worker captures each payment once, measured at a gateway that
     }
     return async () => {
       try {
-        await signalAndWait(testWorker, 'SIGTERM').catch(() => undefined)
-        await signalAndWait(testGateway, 'SIGTERM').catch(() => undefined)
+        await stopOwn(testWorker).catch(() => undefined)
+        await stopOwn(testGateway).catch(() => undefined)
       } finally {
         await fleetWorker.start()
       }

@@ -3,7 +3,7 @@ import { onTestFinished } from 'vitest'
 import { type RegionId, region as regionSpec } from '@pos-fleet/topology'
 import { startRegionKafka } from '../../packages/fleet/src/infra/kafka.js'
 import { regionPaths } from '../../packages/fleet/src/infra/paths.js'
-import { isPortFree } from '../../packages/fleet/src/infra/processes.js'
+import { forgetProcess, isPortFree } from '../../packages/fleet/src/infra/processes.js'
 import { type Fault, type FaultMode, injectFault, setRegionLinks } from '../../packages/fleet/src/infra/toxiproxy.js'
 import { type ServiceLaunch, fleetServices, signalService, startService } from '../../packages/fleet/src/services.js'
 import { call, eventually, fleet, storefront } from './fleet.js'
@@ -64,6 +64,15 @@ export function regionKafka(region: RegionId): Killable {
 export async function signalAndWait(target: Killable, signal: NodeJS.Signals): Promise<void> {
   if (!signalService(target.name, signal)) throw new Error(`${target.name} is not running`)
   await eventually(() => isPortFree(target.port), 15_000, `${target.name} gone after ${signal}`)
+}
+
+/** Stops a process of the test's own for good: gone, and no longer recorded among the fleet's. */
+export async function stopOwn(target: Killable): Promise<void> {
+  try {
+    await signalAndWait(target, 'SIGTERM')
+  } finally {
+    forgetProcess(target.name)
+  }
 }
 
 /**

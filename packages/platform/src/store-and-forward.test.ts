@@ -21,6 +21,7 @@ function write(over: Partial<QueueableWrite<Item, string>> = {}) {
   const w: QueueableWrite<Item, string> = {
     breaker: createWritePathBreaker(),
     log,
+    budgetMs: 2_000,
     commit: step('commit', { status: 201, body: 'committed' }),
     replayCommitted: step('replayCommitted', { status: 200, body: 'replayed' }),
     queue,
@@ -48,6 +49,15 @@ describe('commitOrQueue', () => {
       const { w } = write({ commit: failing(duplicateKey()) })
       expect(await commitOrQueue(w)).toEqual({ status: 200, body: 'replayed' })
       expect(w.breaker.isOpen()).toBe(false)
+    })
+
+    it('answers 503 once a replay outlives what the commit left of the budget, instead of a fresh deadline per call', async () => {
+      const { w } = write({
+        budgetMs: 50,
+        commit: failing(duplicateKey()),
+        replayCommitted: () => new Promise<never>(() => {}),
+      })
+      await expect(commitOrQueue(w)).rejects.toMatchObject({ code: 'write-path-unavailable', status: 503 })
     })
 
     it('lets an error that is not "write path down" through, without queueing', async () => {

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { isDuplicateKey, writePathUnavailable } from './db/errors.js'
 import type { WritePathBreaker } from './db/write-path.js'
+import { withDeadline } from './deadline.js'
 import type { ApplyOutcome } from './local-queue.js'
 import { Problem } from './problem.js'
 
@@ -15,6 +16,12 @@ export interface Answer<B> {
 export interface QueueableWrite<P, B> {
   breaker: WritePathBreaker
   log: FastifyBaseLogger
+  /**
+   * What this request may spend on the write path in all (DB_WRITE_TIMEOUT_MS): each call is
+   * bounded by it on its own, so an idempotent replay after a duplicate key gets what the
+   * commit left, not a fresh deadline per call.
+   */
+  budgetMs: number
   /** Commits through the write path (insert-if-absent by the write's unique id or key). */
   commit(): Promise<Answer<B>>
   /** The write path already holds this id or key: the idempotent replay, or a conflict. */
@@ -40,10 +47,11 @@ export interface QueueableWrite<P, B> {
  */
 export async function commitOrQueue<P, B>(w: QueueableWrite<P, B>): Promise<Answer<B>> {
   if (!w.breaker.isOpen()) {
+    const started = performance.now()
     try {
       return await w.commit()
     } catch (err) {
-      if (isDuplicateKey(err)) return w.replayCommitted()
+      if (isDuplicateKey(err)) return replayWithinBudget(w, w.budgetMs - (performance.now() - started))
       if (!w.breaker.reportFailure(err)) throw err
       w.log.warn({ err: (err as Error).message }, 'write path down; store-and-forward')
     }
@@ -60,6 +68,20 @@ export async function commitOrQueue<P, B>(w: QueueableWrite<P, B>): Promise<Answ
     throw new Problem('temporarily-unavailable', 'neither the write path nor the local queue is available', {}, { 'retry-after': '5' })
   }
   return w.provisional(item)
+}
+
+/**
+ * The replay reads the committed row back through the write path (it may not have replicated
+ * yet). Past the budget the caller gets 503 with Retry-After and retries with the same key;
+ * the calls themselves still end at their own deadline.
+ */
+async function replayWithinBudget<P, B>(w: QueueableWrite<P, B>, remainingMs: number): Promise<Answer<B>> {
+  try {
+    return await withDeadline(Math.max(0, Math.round(remainingMs)), 'idempotent replay on the write path', w.replayCommitted())
+  } catch (err) {
+    if (err instanceof Error && err.name === 'TimeoutError') throw writePathUnavailable(err)
+    throw err
+  }
 }
 
 /**

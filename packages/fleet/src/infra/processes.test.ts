@@ -10,7 +10,7 @@ const stateDir = vi.hoisted(() => {
   return dir
 })
 
-const { isPortFree, isRunning, listProcesses, retryUntil, runCommand, startProcess, stopAll, untilReady, waitForHttp } = await import('./processes.js')
+const { forgetProcess, isPortFree, isRunning, listProcesses, retryUntil, runCommand, startProcess, stopAll, untilReady, waitForHttp } = await import('./processes.js')
 
 const node = process.execPath
 
@@ -80,6 +80,18 @@ describe('startProcess and stopAll', () => {
   it('fails clearly when the command does not exist', async () => {
     await expect(startProcess({ name: 'ghost', command: '/nonexistent/ghost', args: [], ports: [] })).rejects.toThrow(/cannot start ghost \(\/nonexistent\/ghost\): spawn \/nonexistent\/ghost ENOENT/)
     expect(listProcesses()).toEqual([])
+  })
+})
+
+describe('forgetProcess', () => {
+  it('drops a stopped process from the registry and keeps one that still runs', async () => {
+    const done = await startProcess({ name: 'done', command: node, args: ['-e', '0'], ports: [] })
+    const running = await startProcess({ name: 'running', command: 'sleep', args: ['60'], ports: [] })
+    await done.exited
+    forgetProcess('done')
+    forgetProcess('running')
+    expect(listProcesses().map((p) => p.name)).toEqual(['running'])
+    expect(isRunning(running)).toBe(true)
   })
 })
 

@@ -169,6 +169,14 @@ export async function stopAll(graceMs = 10_000): Promise<void> {
   if (held.length > 0) throw new Error(`processes stopped but port(s) still in use: ${held.join(', ')}`)
 }
 
+/**
+ * Drops a stopped process from the registry: a helper process a test started and stopped for
+ * good is no fleet process, and the running-fleet guard would otherwise count it as one that died.
+ */
+export function forgetProcess(name: string): void {
+  writeProcesses(listProcesses().filter((p) => p.name !== name || isRunning(p)))
+}
+
 /** Whether the recorded process (group) still runs, and is ours rather than a reused pid. */
 export function isRunning(p: TrackedProcess): boolean {
   if (!hasProcFs) return signalGroup(p.pgid, 0)

@@ -96,6 +96,7 @@ export const deltaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const answer = await commitOrQueue<PendingDelta, DeltaAnswer['body']>({
         breaker: app.writePath,
         log: request.log,
+        budgetMs: app.db.writeTimeoutMs,
         commit: async () => {
           const { gtid } = await app.deltas.append(merchantId, app.config.POS_REGION, delta)
           return { status: 201, body: { deltaId: delta.deltaId, status: 'applied', sessionToken: gtid, replayed: false } }

@@ -114,6 +114,7 @@ export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const answer = await commitOrQueue<PendingSale, SaleAnswer['body']>({
         breaker: app.writePath,
         log: request.log,
+        budgetMs: app.db.writeTimeoutMs,
         commit: async () => ({ status: 201, body: { ...viewOfNewSale(sale), ...(await app.sales.commit(sale)) } }),
         replayCommitted: () => replayCommitted(app, sale),
         queue: app.saleQueue ?? undefined,
