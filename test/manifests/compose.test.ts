@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { globalProxies, globalProxy, loopbackAddressing, oneWayDelayMs, regions, topology, wanLinks } from '@pos-fleet/topology'
 import { brokerProperties } from '@pos-fleet/topology/kafka'
+import { type Durability, DURABILITY_MODES } from '@pos-fleet/topology/durability'
 import { mariadbServerSettings } from '@pos-fleet/topology/mariadb-settings'
 import { serviceLaunches } from '@pos-fleet/topology/services'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { composeFiles, parseYaml as parse } from '../../cdk8s/src/compose/files.js'
 import { publishedPorts } from '../../cdk8s/src/compose/generate.js'
 import { repoRoot } from '../../cdk8s/src/paths.js'
@@ -98,6 +101,52 @@ describe('docker-compose.yml — the same fleet as the native runner', () => {
       // The system of record flushes redo log and binlog at every commit.
       if (writer) expect(args).toEqual(expect.arrayContaining(['--innodb_flush_log_at_trx_commit=1', '--sync_binlog=1']))
     }
+  })
+
+  describe('POS_DURABILITY', () => {
+    const script = join(repoRoot, 'deploy/compose/generated/mariadb-start.sh')
+    // The image's entrypoint, replaced by one that prints the arguments mariadbd would get.
+    const bin = mkdtempSync(join(tmpdir(), 'pos-entrypoint-'))
+    writeFileSync(join(bin, 'docker-entrypoint.sh'), '#!/bin/sh\nprintf "%s\\n" "$@"\n')
+    chmodSync(join(bin, 'docker-entrypoint.sh'), 0o755)
+    afterAll(() => rmSync(bin, { recursive: true, force: true }))
+    const start = (r: (typeof regions)[number], durability?: string) => {
+      const env = { PATH: `${bin}:${process.env.PATH}`, ...(durability === undefined ? {} : { POS_DURABILITY: durability }) }
+      return spawnSync('sh', [script, ...(services[`mariadb-${r.id}`].command as string[])], { env, encoding: 'utf8' })
+    }
+    /** The native my.cnf's settings for the mode, as flags, on the compose network. */
+    const nativeFlags = (r: (typeof regions)[number], mode: Durability) =>
+      [...mariadbServerSettings(r.id, topology.writer, mode), ['bind-address', '0.0.0.0'] as const].map(([k, v]) => (v === '' ? `--${k}` : `--${k}=${v}`)).sort()
+
+    it('starts every MariaDB container through mariadb-start.sh with POS_DURABILITY defaulting to async', () => {
+      for (const r of regions) {
+        const s = services[`mariadb-${r.id}`]
+        expect(s.entrypoint).toEqual(['sh', '/init/mariadb-start.sh'])
+        expect(s.environment.POS_DURABILITY).toBe('${POS_DURABILITY:-async}')
+        expect(s.volumes).toContain('./deploy/compose/generated:/init:ro')
+      }
+    })
+
+    it.each([...DURABILITY_MODES])('gives mariadbd exactly the native settings of %s', (mode) => {
+      for (const r of regions) {
+        const run = start(r, mode)
+        expect(run.status, run.stderr).toBe(0)
+        expect(run.stdout.trim().split('\n').slice(1).sort(), r.id).toEqual(nativeFlags(r, mode))
+      }
+    })
+
+    it('runs async when POS_DURABILITY is unset', () => {
+      const run = start(regions[0]!)
+      expect(run.stdout).toContain('mariadb: durability async')
+      expect(run.stdout).not.toContain('rpl_semi_sync')
+    })
+
+    it('refuses an unknown mode with exit 2, naming it, before mariadbd starts', () => {
+      const run = start(regions[0]!, 'sync')
+      expect(run.status).toBe(2)
+      expect(run.stderr).toContain("POS_DURABILITY must be one of async, semi-sync, not 'sync'")
+      expect(run.stdout).toBe('')
+    })
   })
 
   it('configures Kafka 3.9 in KRaft mode as the native server.properties does: every setting but addresses and the log dir', () => {

@@ -3,7 +3,7 @@ import { onTestFinished } from 'vitest'
 import { type RegionId, region as regionSpec } from '@pos-fleet/topology'
 import { startRegionKafka } from '../../packages/fleet/src/infra/kafka.js'
 import { regionPaths } from '../../packages/fleet/src/infra/paths.js'
-import { forgetProcess, isPortFree } from '../../packages/fleet/src/infra/processes.js'
+import { isPortFree, stopProcess } from '../../packages/fleet/src/infra/processes.js'
 import { type Fault, type FaultMode, injectFault, setRegionLinks } from '../../packages/fleet/src/infra/toxiproxy.js'
 import { type ServiceLaunch, fleetServices, signalService, startService } from '../../packages/fleet/src/services.js'
 import { call, eventually, fleet, storefront } from './fleet.js'
@@ -66,13 +66,10 @@ export async function signalAndWait(target: Killable, signal: NodeJS.Signals): P
   await eventually(() => isPortFree(target.port), 15_000, `${target.name} gone after ${signal}`)
 }
 
-/** Stops a process of the test's own for good: gone, and no longer recorded among the fleet's. */
+/** Stops a process of the test's own for good: gone, its port free, and no longer recorded among the fleet's. */
 export async function stopOwn(target: Killable): Promise<void> {
-  try {
-    await signalAndWait(target, 'SIGTERM')
-  } finally {
-    forgetProcess(target.name)
-  }
+  await stopProcess(target.name)
+  await eventually(() => isPortFree(target.port), 15_000, `${target.name}'s port free`)
 }
 
 /**

@@ -7,10 +7,12 @@ import { dirname } from 'node:path'
 import { type RegionId, type RegionSpec, regions, topology } from '@pos-fleet/topology'
 import { databaseUrls } from '@pos-fleet/topology/database'
 import { KAFKA_HEAP_FLAGS, brokerProperties } from '@pos-fleet/topology/kafka'
+import { DEFAULT_DURABILITY } from '@pos-fleet/topology/durability'
 import { mariadbServerSettings } from '@pos-fleet/topology/mariadb-settings'
 import { SERVICE_NODE_ARGS, serviceLaunches } from '@pos-fleet/topology/services'
 import { OTEL_HOST, TOXIPROXY_HOST, composeAddressing, kafkaHost, mariadbHost } from './hosts.js'
 import { IMAGES } from './images.js'
+import { mariadbFlags } from './scripts.js'
 
 type Service = Record<string, unknown>
 
@@ -22,10 +24,13 @@ const KAFKA_DATA = '/var/lib/kafka/data'
 /** The demo root password of the compose MariaDB containers; override with POS_DB_ROOT_PASSWORD. */
 const ROOT_PASSWORD = '${POS_DB_ROOT_PASSWORD:-pos-root-local-demo}'
 
-/** The spec's MariaDB settings (one list for both runtimes), listening on the compose network. */
+/**
+ * The spec's MariaDB settings (one list for both runtimes), listening on the compose network:
+ * the async ones; mariadb-start.sh adds the POS_DURABILITY mode's own at start.
+ */
 export function mariadbArgs(r: RegionSpec, writer: RegionId): string[] {
-  const [port, ...rest] = mariadbServerSettings(r.id, writer)
-  return [port!, ['bind-address', composeAddressing.bindHost] as [string, string], ...rest].map(([k, v]) => (v === '' ? `--${k}` : `--${k}=${v}`))
+  const [port, ...rest] = mariadbServerSettings(r.id, writer, 'async')
+  return mariadbFlags([port!, ['bind-address', composeAddressing.bindHost], ...rest])
 }
 
 /** The spec's broker properties as the apache/kafka image's KAFKA_* variables. */
@@ -100,10 +105,11 @@ export function composeDocument(writer: RegionId = topology.writer): Record<stri
     volumes[`${mariadbHost(r.id)}-data`] = {}
     services[mariadbHost(r.id)] = {
       image: IMAGES.mariadb,
+      entrypoint: ['sh', '/init/mariadb-start.sh'],
       command: mariadbArgs(r, writer),
-      environment: { MARIADB_ROOT_PASSWORD: ROOT_PASSWORD, MARIADB_ROOT_HOST: '%' },
+      environment: { MARIADB_ROOT_PASSWORD: ROOT_PASSWORD, MARIADB_ROOT_HOST: '%', POS_DURABILITY: `\${POS_DURABILITY:-${DEFAULT_DURABILITY}}` },
       ports: [publish(r.ports.mariadb)],
-      volumes: [`${mariadbHost(r.id)}-data:/var/lib/mysql`],
+      volumes: [`${mariadbHost(r.id)}-data:/var/lib/mysql`, `${GENERATED}:/init:ro`],
       // ping succeeds once the real server (not the entrypoint's socket-only bootstrap) accepts TCP.
       healthcheck: { test: ['CMD', 'mariadb-admin', 'ping', '-h', '127.0.0.1', '-P', String(r.ports.mariadb), '--silent'], interval: '2s', timeout: '3s', retries: 60 },
     }

@@ -1,6 +1,7 @@
 /** The init scripts docker-compose.yml mounts from deploy/compose/generated/, rendered from the deployment spec. */
 import { type RegionId, region as regionSpec, regions, topology } from '@pos-fleet/topology'
 import { changeMasterStatement, primaryBootstrapStatements } from '@pos-fleet/topology/database'
+import { DEFAULT_DURABILITY, DURABILITY_MODES, semiSyncSettings } from '@pos-fleet/topology/durability'
 import { TOPICS, TOPIC_PARTITIONS } from '@pos-fleet/topology/kafka'
 import { latencyToxics, wanProxies } from '@pos-fleet/topology/wan'
 import { composeAddressing, kafkaHost, mariadbHost } from './hosts.js'
@@ -17,6 +18,34 @@ function doubleQuoted(text: string): string {
 function singleQuoted(text: string): string {
   if (text.includes("'")) throw new Error(`cannot embed ${JSON.stringify(text)} in a single-quoted shell string`)
   return text
+}
+
+/** The spec's server settings as mariadbd flags (`--skip-name-resolve`, `--port=18006`). */
+export function mariadbFlags(settings: ReadonlyArray<readonly [string, string | number]>): string[] {
+  return settings.map(([k, v]) => (v === '' ? `--${k}` : `--${k}=${v}`))
+}
+
+/**
+ * Every MariaDB container starts through this: POS_DURABILITY (a durability mode of the spec,
+ * default async) adds that mode's settings to the spec's flags the compose file passes, then
+ * the image's own entrypoint runs. An unknown mode stops the container with a message.
+ */
+export function mariadbStartScript(): string {
+  const cases = DURABILITY_MODES.map((mode) => {
+    const flags = mariadbFlags(semiSyncSettings(mode))
+    return `  ${mode}) ${flags.length ? `set -- "$@" ${flags.join(' ')}` : ':'} ;;`
+  })
+  return `#!/bin/sh
+${HEADER}
+set -eu
+durability=\${POS_DURABILITY:-${DEFAULT_DURABILITY}}
+case "$durability" in
+${cases.join('\n')}
+  *) echo "POS_DURABILITY must be one of ${DURABILITY_MODES.join(', ')}, not '$durability'" >&2; exit 2 ;;
+esac
+echo "mariadb: durability $durability"
+exec docker-entrypoint.sh "$@"
+`
 }
 
 /**

@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { runMigrations } from '@pos-fleet/platform/db/migrate'
 import { seedDemo } from '@pos-fleet/platform/db/seed-demo'
 import { type RegionId, regions, topology } from '@pos-fleet/topology'
+import { DEFAULT_DURABILITY, type Durability } from '@pos-fleet/topology/durability'
+import type { FleetEndpoints } from './durability.js'
 import { type Endpoints, describeEndpoints, endpointsFile, readEndpoints, writeEndpoints } from './endpoints.js'
 import { createTopics } from './infra/kafka.js'
 import { binlogGtid, databaseUrls, waitReplicaCaughtUp } from './infra/mariadb.js'
@@ -14,6 +16,8 @@ import { fleetServices, startService } from './services.js'
 export interface UpOptions {
   wanScale: number
   writer?: RegionId
+  /** @default 'async' */
+  durability?: Durability
   logLevel?: string
   log: (line: string) => void
 }
@@ -23,15 +27,16 @@ export interface UpOptions {
  * and seed at the writer, wait for the replicas to have the seed, start every service
  * and publish the endpoints. Any failure stops everything that was started.
  */
-export async function fleetUp(o: UpOptions): Promise<{ endpoints: Endpoints; startupMs: number }> {
+export async function fleetUp(o: UpOptions): Promise<{ endpoints: FleetEndpoints; startupMs: number }> {
   const started = Date.now()
   const log = (line: string) => o.log(`[+${((Date.now() - started) / 1_000).toFixed(1)}s] ${line}`)
   const writer = o.writer ?? topology.writer
+  const durability = o.durability ?? DEFAULT_DURABILITY
   rmSync(endpointsFile, { force: true })
   mkdirSync(logsDir, { recursive: true })
 
   try {
-    await startInfrastructure({ wanScale: o.wanScale, writer, log: o.log })
+    await startInfrastructure({ wanScale: o.wanScale, writer, durability, log: o.log })
     const migrateUrl = databaseUrls(writer, writer).migrate
     await runMigrations(migrateUrl)
     const credentials = await seedDemo(migrateUrl, writer)
@@ -45,7 +50,7 @@ export async function fleetUp(o: UpOptions): Promise<{ endpoints: Endpoints; sta
     await Promise.all(fleetServices({ writer, logLevel: o.logLevel ?? 'info' }).map((s) => startService(s)))
     log('services ready in every region')
 
-    const endpoints = describeEndpoints({
+    const spec = describeEndpoints({
       writer,
       wanScale: o.wanScale,
       dbUrls: (r) => {
@@ -56,6 +61,7 @@ export async function fleetUp(o: UpOptions): Promise<{ endpoints: Endpoints; sta
       toxiproxyPort: topology.toxiproxy.apiPort,
       ...credentials,
     })
+    const endpoints: FleetEndpoints = { ...spec, durability }
     writeEndpoints(endpointsFile, endpoints)
     return { endpoints, startupMs: Date.now() - started }
   } catch (err) {

@@ -3,12 +3,12 @@
  * commands compute. Type imports only, so loading this module loads no client library.
  */
 import type { BenchReadRow, BenchWriteRow } from './bench.js'
-import type { Endpoints } from './endpoints.js'
+import type { DurabilityStatus, FleetEndpoints } from './durability.js'
 import type { RegionStatus } from './fleet.js'
 import type { SweepStep } from './loadtest/sweep.js'
 
-export function renderFleetReady(endpoints: Endpoints, startupMs: number, endpointsPath: string): string[] {
-  const lines = [`\nfleet ready in ${(startupMs / 1000).toFixed(1)} s — writer ${endpoints.writer}, WAN scale ${endpoints.wanScale}`]
+export function renderFleetReady(endpoints: FleetEndpoints, startupMs: number, endpointsPath: string): string[] {
+  const lines = [`\nfleet ready in ${(startupMs / 1000).toFixed(1)} s — writer ${endpoints.writer}, WAN scale ${endpoints.wanScale}, durability ${endpoints.durability}`]
   for (const [region, e] of Object.entries(endpoints.regions)) {
     lines.push(
       `  ${region.padEnd(15)} ${e.role.padEnd(7)} storefront ${e.storefront}  inventory ${e.inventoryDelta}${e.paymentsWorker ? `  payments-worker ${e.paymentsWorker}` : ''}`,
@@ -26,6 +26,22 @@ export function renderStatus(status: readonly RegionStatus[]): string[] {
       .join(', ')
     return `${r.region.padEnd(15)} ${r.role.padEnd(7)} write path ${r.writePath.padEnd(4)} lag ${String(r.replicationLagMs ?? '?').padStart(5)} ms  ${services}`
   })
+}
+
+/** One line on the durability the writer gives now, then a line per instance that cannot be read. */
+export function renderDurability(s: DurabilityStatus): string[] {
+  const writer = s.instances[s.writer]
+  const unreadable = Object.entries(s.instances).flatMap(([region, i]) => ('error' in i ? [`  ${region}: semi-sync state unknown (${i.error})`] : []))
+  const started = s.observed === s.mode ? '' : ` (started ${s.mode}, ${s.observed} now)`
+  if ('error' in writer || s.observed === 'async') return [`durability ${s.observed}${started}: a sale is acknowledged once the writer ${s.writer} has it`, ...unreadable]
+  const acking = Object.entries(s.instances)
+    .filter(([region, i]) => region !== s.writer && !('error' in i) && i.slaveActive)
+    .map(([region]) => region)
+  const counts = `${writer.yesTx} commits acknowledged by a replica, ${writer.noTx} not`
+  const head = s.semiSyncActive
+    ? `durability semi-sync ACTIVE${started} at writer ${s.writer}: a sale is acknowledged once a replica has it (${writer.clients} replicas connected, acking: ${acking.join(', ') || 'none'}; ${counts})`
+    : `durability semi-sync FELL BACK TO ASYNC${started} at writer ${s.writer}: no replica acknowledged within ${writer.timeoutMs} ms, so sales are acknowledged unreplicated until a replica catches up (${writer.clients} replicas connected; ${counts})`
+  return [head, ...unreadable]
 }
 
 export function allReady(status: readonly RegionStatus[]): boolean {

@@ -1,4 +1,5 @@
 import { COLLATION } from './database.js'
+import { DEFAULT_DURABILITY, type Durability, semiSyncSettings } from './durability.js'
 import { type RegionId, WRITER, region as regionSpec } from './regions.js'
 
 /**
@@ -6,7 +7,7 @@ import { type RegionId, WRITER, region as regionSpec } from './regions.js'
  * docker-compose command line so the two runtimes cannot drift. Paths, socket and the bind
  * address differ per runtime and are added by each.
  */
-export function mariadbServerSettings(region: RegionId, writer: RegionId = WRITER): Array<[string, string | number]> {
+export function mariadbServerSettings(region: RegionId, writer: RegionId = WRITER, durability: Durability = DEFAULT_DURABILITY): Array<[string, string | number]> {
   const isWriter = region === writer
   const settings: Array<[string, string | number]> = [
     ['port', regionSpec(region).ports.mariadb],
@@ -39,6 +40,7 @@ export function mariadbServerSettings(region: RegionId, writer: RegionId = WRITE
     // Every regional service may open DB_WRITE_POOL_SIZE (40) write-path connections here.
     ['max_connections', 400],
     ['table_open_cache', 400],
+    ...semiSyncSettings(durability),
   ]
   // Replicas refuse application writes (error 1290); promotion flips this at runtime only.
   if (!isWriter) settings.push(['read_only', 1])

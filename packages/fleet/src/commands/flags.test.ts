@@ -25,8 +25,8 @@ async function flagsOf(command: Command, argv: string[]): Promise<unknown[]> {
 
 describe('flags reach each command typed, defaults included', () => {
   it('up', async () => {
-    expect(await flagsOf(upCommand(ctx), [])).toEqual([{ detach: false, wanScale: 1 }])
-    expect(await flagsOf(upCommand(ctx), ['--detach', '--wan-scale', '0'])).toEqual([{ detach: true, wanScale: 0 }])
+    expect(await flagsOf(upCommand(ctx), [])).toEqual([{ detach: false, wanScale: 1, durability: 'async' }])
+    expect(await flagsOf(upCommand(ctx), ['--detach', '--wan-scale', '0', '--durability', 'semi-sync'])).toEqual([{ detach: true, wanScale: 0, durability: 'semi-sync' }])
   })
 
   it('bench: durations in milliseconds', async () => {

@@ -58,6 +58,7 @@ describe('flags are checked before the fleet guard, and nothing starts', () => {
   const bad: Array<[string[], string]> = [
     [['up', '--wan-scale', '-1'], "option '--wan-scale <factor>' argument '-1' is invalid. expected a number of at least 0"],
     [['up', '--wan-scale', 'fast'], "option '--wan-scale <factor>' argument 'fast' is invalid. expected a number"],
+    [['up', '--durability', 'sync'], "option '--durability <mode>' argument 'sync' is invalid. Allowed choices are async, semi-sync."],
     [['status', '--json', 'now'], "too many arguments for 'status'. Expected 0 arguments but got 1."],
     [['bench', '--duration', '20'], "option '--duration <duration>' argument '20' is invalid. a duration needs a unit, e.g. 20s"],
     [['bench', '--duration', 'soon'], "option '--duration <duration>' argument 'soon' is invalid. expected a duration such as 60s, 500ms or 2m"],

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander'
+import { DEFAULT_DURABILITY, DURABILITY_MODES, type Durability } from '@pos-fleet/topology/durability'
 import { endpointsFile } from '../endpoints.js'
 import { renderFleetReady } from '../render.js'
 import type { CliContext } from './context.js'
@@ -8,6 +9,7 @@ import { numberOption } from './options.js'
 interface UpFlags {
   readonly detach: boolean
   readonly wanScale: number
+  readonly durability: Durability
 }
 
 export function upCommand(ctx: CliContext): Command {
@@ -15,10 +17,15 @@ export function upCommand(ctx: CliContext): Command {
     .description('start the three-region fleet natively, with fresh data; in the foreground until Ctrl-C, or --detach to return once ready')
     .addOption(new Option('--detach', 'return once the fleet is ready, leaving it running').default(false))
     .addOption(numberOption('--wan-scale <factor>', 'multiply every WAN latency (0: no latency)', '1', { atLeast: 0 }))
-    .addHelpText('after', '\nExamples:\n  fleet up --detach\n  fleet up --wan-scale 0.5')
+    .addOption(
+      new Option('--durability <mode>', "async: a sale is acknowledged once the writer has it; semi-sync: once a replica has it too (MariaDB's semi-synchronous replication)")
+        .choices(DURABILITY_MODES)
+        .default(DEFAULT_DURABILITY),
+    )
+    .addHelpText('after', '\nExamples:\n  fleet up --detach\n  fleet up --wan-scale 0.5\n  fleet up --detach --durability semi-sync')
     .action(async (flags: UpFlags) => {
       const { fleetDown, fleetUp } = await import('../fleet.js')
-      const { endpoints, startupMs } = await fleetUp({ wanScale: flags.wanScale, log: ctx.log })
+      const { endpoints, startupMs } = await fleetUp({ wanScale: flags.wanScale, durability: flags.durability, log: ctx.log })
       for (const line of renderFleetReady(endpoints, startupMs, endpointsFile)) ctx.log(line)
       if (flags.detach) return
       ctx.log('\nrunning in the foreground; Ctrl-C stops the fleet')

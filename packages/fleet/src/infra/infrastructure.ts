@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { REGION_IDS, globalProxies, regions, roleOf, topology, wanLinks } from '@pos-fleet/topology'
 import type { RegionId, RegionRole } from '@pos-fleet/topology'
+import type { Durability } from '@pos-fleet/topology/durability'
 import { kafkaBrokers, startRegionKafka } from './kafka.js'
 import { attachReplica, bootstrapPrimary, databaseUrls, initRegionDb, startRegionDb, waitReplicaCaughtUp } from './mariadb.js'
 import type { DatabaseUrls } from './mariadb.js'
@@ -13,6 +14,8 @@ export interface InfrastructureOptions {
   /** Multiplies every emulated one-way delay: 1 is real-world RTT/2, 0 removes the latency toxics. */
   readonly wanScale: number
   readonly writer?: RegionId
+  /** Rendered into every instance's my.cnf (@default 'async'). */
+  readonly durability?: Durability
   readonly log?: (line: string) => void
 }
 
@@ -68,7 +71,7 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
   })()
 
   const databases = (async () => {
-    await Promise.all(REGION_IDS.map((id) => initRegionDb(id, writer)))
+    await Promise.all(REGION_IDS.map((id) => initRegionDb(id, writer, options.durability)))
     log('mariadb: data directories initialised')
     proceed()
     await Promise.all(REGION_IDS.map((id) => startRegionDb(id, abandon.signal)))

@@ -5,6 +5,7 @@ import type { Connection, RowDataPacket } from 'mysql2/promise'
 import { loopbackAddressing, region as regionSpec, topology } from '@pos-fleet/topology'
 import type { RegionId } from '@pos-fleet/topology'
 import { type DatabaseUrls, changeMasterStatement, databaseUrls as specDatabaseUrls, primaryBootstrapStatements } from '@pos-fleet/topology/database'
+import { DEFAULT_DURABILITY, type Durability } from '@pos-fleet/topology/durability'
 import { mariadbServerSettings } from '@pos-fleet/topology/mariadb-settings'
 import { regionPaths, requireExecutable } from './paths.js'
 import { messageOf, retryUntil, runCommand, startProcess, untilReady } from './processes.js'
@@ -33,7 +34,7 @@ export function databaseUrls(region: RegionId, writer: RegionId = topology.write
   return specDatabaseUrls(region, writer, loopbackAddressing)
 }
 
-function myCnf(region: RegionId, writer: RegionId): string {
+function myCnf(region: RegionId, writer: RegionId, durability: Durability): string {
   const paths = regionPaths(region).mariadb
   const lines = [
     '[mariadbd]',
@@ -42,19 +43,19 @@ function myCnf(region: RegionId, writer: RegionId): string {
     `socket=${paths.socket}`,
     `pid-file=${paths.pidFile}`,
     `bind-address=${loopbackAddressing.bindHost}`,
-    ...mariadbServerSettings(region, writer).map(([k, v]) => (v === '' ? k : `${k}=${v}`)),
+    ...mariadbServerSettings(region, writer, durability).map(([k, v]) => (v === '' ? k : `${k}=${v}`)),
   ]
   return `${lines.join('\n')}\n`
 }
 
 /** Writes the region's my.cnf and creates its data directory with mariadb-install-db. */
-export async function initRegionDb(region: RegionId, writer: RegionId = topology.writer): Promise<void> {
+export async function initRegionDb(region: RegionId, writer: RegionId = topology.writer, durability: Durability = DEFAULT_DURABILITY): Promise<void> {
   const paths = regionPaths(region)
   if (paths.mariadb.socket.length > MAX_SOCKET_PATH) {
     throw new Error(`socket path ${paths.mariadb.socket} is longer than ${MAX_SOCKET_PATH} bytes: move the checkout to a shorter path`)
   }
   await Promise.all([paths.mariadb.data, paths.mariadb.tmp, paths.mariadb.run, paths.logs].map((dir) => mkdir(dir, { recursive: true })))
-  await writeFile(paths.mariadb.config, myCnf(region, writer))
+  await writeFile(paths.mariadb.config, myCnf(region, writer, durability))
   await runCommand(
     `mariadb-install-db for ${region}`,
     requireExecutable('mariadb-install-db'),
@@ -150,6 +151,40 @@ export async function replicationStatus(region: RegionId): Promise<ReplicationSt
     lastIoError: String(row.Last_IO_Error),
     lastSqlError: String(row.Last_SQL_Error),
   }
+}
+
+/** An instance's semi-synchronous replication, both sides, as its server variables and status counters say. */
+export interface SemiSyncState {
+  readonly masterEnabled: boolean
+  readonly slaveEnabled: boolean
+  /** Master side: ON while commits wait for an ack; OFF once the timeout fired (silently async) or with nobody to wait for. */
+  readonly masterActive: boolean
+  /** Replicas connected with their semi-sync side on. */
+  readonly clients: number
+  /** Commits a replica acknowledged, and commits that went out unacknowledged (async). */
+  readonly yesTx: number
+  readonly noTx: number
+  /** Slave side: this instance's IO thread acknowledges what it receives. */
+  readonly slaveActive: boolean
+  readonly timeoutMs: number
+}
+
+export async function semiSyncState(region: RegionId): Promise<SemiSyncState> {
+  return admin(region, async (db) => {
+    const pairs = async (sql: string) => new Map((await db.query<RowDataPacket[]>(sql))[0].map((row) => [String(row.Variable_name).toLowerCase(), String(row.Value)]))
+    const [vars, status] = await Promise.all([pairs("SHOW GLOBAL VARIABLES LIKE 'rpl_semi_sync_%'"), pairs("SHOW GLOBAL STATUS LIKE 'rpl_semi_sync_%'")])
+    const on = (map: Map<string, string>, key: string) => map.get(key) === 'ON'
+    return {
+      masterEnabled: on(vars, 'rpl_semi_sync_master_enabled'),
+      slaveEnabled: on(vars, 'rpl_semi_sync_slave_enabled'),
+      masterActive: on(status, 'rpl_semi_sync_master_status'),
+      clients: Number(status.get('rpl_semi_sync_master_clients') ?? 0),
+      yesTx: Number(status.get('rpl_semi_sync_master_yes_tx') ?? 0),
+      noTx: Number(status.get('rpl_semi_sync_master_no_tx') ?? 0),
+      slaveActive: on(status, 'rpl_semi_sync_slave_status'),
+      timeoutMs: Number(vars.get('rpl_semi_sync_master_timeout') ?? 0),
+    }
+  })
 }
 
 async function gtidOf(db: Connection): Promise<string> {

@@ -10,7 +10,7 @@ const stateDir = vi.hoisted(() => {
   return dir
 })
 
-const { forgetProcess, isPortFree, isRunning, listProcesses, retryUntil, runCommand, startProcess, stopAll, untilReady, waitForHttp } = await import('./processes.js')
+const { isPortFree, isRunning, listProcesses, retryUntil, runCommand, startProcess, stopAll, stopProcess, untilReady, waitForHttp } = await import('./processes.js')
 
 const node = process.execPath
 
@@ -83,15 +83,21 @@ describe('startProcess and stopAll', () => {
   })
 })
 
-describe('forgetProcess', () => {
-  it('drops a stopped process from the registry and keeps one that still runs', async () => {
+describe('stopProcess', () => {
+  it('stops one process group for good and drops it from the registry, leaving the others', async () => {
+    const helper = await startProcess({ name: 'helper', command: 'sh', args: ['-c', 'sleep 60 & wait'], ports: [] })
+    const other = await startProcess({ name: 'other', command: 'sleep', args: ['60'], ports: [] })
+    await stopProcess('helper', 2_000)
+    expect(isRunning(helper)).toBe(false)
+    expect(listProcesses().map((p) => p.name)).toEqual(['other'])
+    expect(isRunning(other)).toBe(true)
+  })
+
+  it('drops a process that already exited', async () => {
     const done = await startProcess({ name: 'done', command: node, args: ['-e', '0'], ports: [] })
-    const running = await startProcess({ name: 'running', command: 'sleep', args: ['60'], ports: [] })
     await done.exited
-    forgetProcess('done')
-    forgetProcess('running')
-    expect(listProcesses().map((p) => p.name)).toEqual(['running'])
-    expect(isRunning(running)).toBe(true)
+    await stopProcess('done')
+    expect(listProcesses()).toEqual([])
   })
 })
 

@@ -175,11 +175,20 @@ export async function stopProcesses(select: (p: TrackedProcess) => boolean, grac
 }
 
 /**
- * Drops a stopped process from the registry: a helper process a test started and stopped for
- * good is no fleet process, and the running-fleet guard would otherwise count it as one that died.
+ * Stops one recorded process for good — SIGTERM to its group, SIGKILL after `graceMs` — and
+ * drops it from the registry: a helper process a test started and stopped is no fleet
+ * process, and the running-fleet guard would otherwise count it as one that died.
  */
-export function forgetProcess(name: string): void {
-  writeProcesses(listProcesses().filter((p) => p.name !== name || isRunning(p)))
+export async function stopProcess(name: string, graceMs = 10_000): Promise<void> {
+  const p = listProcesses().find((t) => t.name === name)
+  if (p && isRunning(p)) {
+    signalGroup(p.pgid, 'SIGTERM')
+    if ((await waitForExit([p], graceMs)).length > 0) {
+      signalGroup(p.pgid, 'SIGKILL')
+      if ((await waitForExit([p], 5_000)).length > 0) throw new Error(`could not stop ${name} (pgid ${p.pgid}) even with SIGKILL`)
+    }
+  }
+  writeProcesses(listProcesses().filter((t) => t.name !== name))
 }
 
 /** Whether the recorded process (group) still runs, and is ours rather than a reused pid. */
