@@ -7,7 +7,7 @@ import { type RegionId, regions } from '@pos-fleet/topology'
 import { type Endpoints, endpointsFile, withWriter, writeEndpoints } from '../endpoints.js'
 import { FleetError, messageOf } from '../errors.js'
 import { binlogGtid, currentGtid, followWriter, promoteToWriter, replicationStatus, setReadOnly, waitReplicaCaughtUp } from '../infra/mariadb.js'
-import { retryUntil, stopProcesses } from '../infra/processes.js'
+import { retryUntil, stopProcess } from '../infra/processes.js'
 import { repointGlobalProxies } from '../infra/toxiproxy.js'
 import { paymentsWorkerLaunch, startService } from '../services.js'
 import { missingTransactions } from './gtid.js'
@@ -60,7 +60,7 @@ async function preflight(endpoints: Endpoints, to: RegionId): Promise<void> {
 
 /** Moves payments-worker: stopped in `from` (if it runs there) before it starts in `to`. */
 export async function relocatePaymentsWorker(from: RegionId | null, to: RegionId): Promise<void> {
-  if (from) await stopProcesses((p) => p.name === `payments-worker-${from}`)
+  if (from) await stopProcess(`payments-worker-${from}`)
   const target = regions.find((r) => r.id === to)!
   // Its outbox drain takes rows FOR UPDATE SKIP LOCKED and captures under the payment id
   // (the gateway is idempotent), so whatever the old worker left half-done is finished once.

@@ -145,12 +145,7 @@ export async function untilReady<T>(proc: RunningProcess, probe: (signal: AbortS
  * then SIGKILL; finally checks that each recorded port is free again.
  */
 export async function stopAll(graceMs = 10_000): Promise<void> {
-  await stopProcesses(() => true, graceMs)
-}
-
-/** Stops the recorded processes `select` picks (as stopAll does) and drops them from the record. */
-export async function stopProcesses(select: (p: TrackedProcess) => boolean, graceMs = 10_000): Promise<void> {
-  const tracked = listProcesses().filter(select)
+  const tracked = listProcesses()
   const ours = tracked.filter(isRunning)
   for (const p of ours) signalGroup(p.pgid, 'SIGTERM')
   let remaining = await waitForExit(ours, graceMs)
