@@ -70,12 +70,12 @@ describe('charts/pos-fleet — what runs where', () => {
     expect(container.command.at(-1)).toBe(migratorEntry)
   })
 
-  it.each(REGION_IDS)('passes %s and its role to every service as POS_REGION / POS_ROLE', (region) => {
+  it.each(REGION_IDS)('passes %s to every service as POS_REGION, and no role: a service reads its role from its database', (region) => {
     const objects = rendered.get(key(region, roleOf(region))) ?? []
     for (const { owner, spec } of podSpecs(byKind(objects, 'Deployment'))) {
       const env = Object.fromEntries(spec.containers[0].env.map((e: any) => [e.name, e.value]))
       expect(env.POS_REGION, owner).toBe(region)
-      expect(env.POS_ROLE, owner).toBe(roleOf(region))
+      expect(env, owner).not.toHaveProperty('POS_ROLE')
       expect(env.HOST, owner).toBe('0.0.0.0')
       expect(env.DB_READ_URL, owner).toBe(`mysql://$(DB_USER):$(DB_PASSWORD)@pos-db-local.${region}.example.internal:3306/pos`)
       expect(env.DB_WRITE_URL, owner).toBe(`mysql://$(DB_USER):$(DB_PASSWORD)@pos-db-global.${region}.example.internal:3306/pos`)
