@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    // CI also writes a JSON report, from which .ci/run prints a plain "N passed, N failed" line.
-    reporters: process.env.CI ? ['default', ['json', { outputFile: '.cache/test-results.json' }]] : ['default'],
+    // CI also writes one JSON report per phase of `fleet test`, which .ci/run sums into a plain
+    // "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: `.cache/test-results/${process.env.POS_TEST_PHASE ?? 'all'}.json` }]] : ['default'],
     projects: [
       {
         test: {
