@@ -1,8 +1,8 @@
-import type { Kafka, Producer } from 'kafkajs'
+import type { Admin, Kafka, Producer } from 'kafkajs'
 import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
 import { createWritePathBreaker } from './db/write-path.js'
-import { type ApplyOutcome, createLocalQueue, startReplayer } from './local-queue.js'
+import { type ApplyOutcome, consumerGroupLag, createLocalQueue, startReplayer } from './local-queue.js'
 import { writePathDown } from './test-doubles.js'
 
 interface Item {
@@ -65,6 +65,34 @@ describe('createLocalQueue', () => {
   })
 })
 
+/** An admin client answering the offsets asked for by consumerGroupLag. */
+function fakeAdmin(ends: Array<{ partition: number; high: string; low: string }>, committed: Array<{ partition: number; offset: string }>) {
+  return {
+    connect: async () => {},
+    disconnect: async () => {},
+    fetchTopicOffsets: async () => ends.map((e) => ({ ...e, offset: e.high })),
+    fetchOffsets: async () => [{ topic: 'pending-things', partitions: committed }],
+  } as unknown as Admin
+}
+
+describe('consumerGroupLag', () => {
+  it('sums end minus committed offset over partitions, from the log start where nothing is committed yet', async () => {
+    const admin = fakeAdmin(
+      [
+        { partition: 0, high: '10', low: '0' },
+        { partition: 1, high: '7', low: '3' },
+        { partition: 2, high: '5', low: '5' },
+      ],
+      [
+        { partition: 0, offset: '8' },
+        { partition: 1, offset: '-1' },
+        { partition: 2, offset: '5' },
+      ],
+    )
+    expect(await consumerGroupLag(admin, 'replayer-test', 'pending-things')).toBe(2 + 4 + 0)
+  })
+})
+
 type EachMessage = (payload: { message: { value: Buffer | null; offset: string }; heartbeat: () => Promise<void> }) => Promise<void>
 
 /** A Kafka whose consumer hands the test its eachMessage, to deliver messages by hand. */
@@ -82,7 +110,7 @@ function fakeKafka() {
     disconnect: async () => {},
   }
   return {
-    kafka: { consumer: () => consumer } as unknown as Kafka,
+    kafka: { consumer: () => consumer, admin: () => fakeAdmin([], []) } as unknown as Kafka,
     async deliver(item: Item) {
       await ready
       return eachMessage!({ message: { value: Buffer.from(JSON.stringify(item)), offset: '0' }, heartbeat: async () => {} })

@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
-import type { Consumer, Kafka, Producer } from 'kafkajs'
+import type { ObservableResult } from '@opentelemetry/api'
+import type { Admin, Consumer, Kafka, Producer } from 'kafkajs'
 import type { WritePathBreaker } from './db/write-path.js'
 import { withDeadline } from './deadline.js'
+import { meter } from './metrics.js'
 
 const ENQUEUE_TIMEOUT_MS = 3_000
+/** A scrape must not wait on a wedged broker: past this the backlog is left out of that scrape. */
+const BACKLOG_QUERY_TIMEOUT_MS = 1_000
+
+const backlogGauge = meter.createObservableGauge('pos_store_and_forward_backlog', {
+  description: 'items queued in the region-local topic that its replayer has not yet applied through the write path (by topic)',
+})
 
 /**
  * Store-and-forward through the region-local Kafka. `enqueue` returns only once the
@@ -71,6 +79,43 @@ export type LocalQueue<T> = ReturnType<typeof createLocalQueue<T>>
 /** `rejected`: can never apply (a client bug such as a reused id); logged and counted, not retried. */
 export type ApplyOutcome = 'applied' | 'already-applied' | 'rejected'
 
+/**
+ * What a consumer group still has to take from a topic: per partition, the end offset minus
+ * the group's committed offset (or the log start, before its first commit). The replayer
+ * commits after applying, so this counts items not yet on the write path.
+ */
+export async function consumerGroupLag(admin: Admin, groupId: string, topic: string): Promise<number> {
+  const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })])
+  const committedOf = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]))
+  let lag = 0
+  for (const p of ends) {
+    const at = committedOf.get(p.partition) ?? -1
+    lag += Math.max(0, Number(p.high) - (at >= 0 ? at : Number(p.low)))
+  }
+  return lag
+}
+
+/** Reports `topic`'s backlog on every metrics collection; returns the function that stops it. */
+function observeBacklog(kafka: Kafka, groupId: string, topic: string, log: FastifyBaseLogger): () => Promise<void> {
+  const admin = kafka.admin()
+  const connected = admin.connect()
+  connected.catch(() => undefined)
+  const observe = async (result: ObservableResult) => {
+    try {
+      await connected
+      const lag = await withDeadline(BACKLOG_QUERY_TIMEOUT_MS, `reading ${topic}'s backlog`, consumerGroupLag(admin, groupId, topic))
+      result.observe(lag, { topic })
+    } catch (err) {
+      log.debug({ err, topic }, 'store-and-forward backlog unavailable for this scrape')
+    }
+  }
+  backlogGauge.addCallback(observe)
+  return async () => {
+    backlogGauge.removeCallback(observe)
+    await admin.disconnect()
+  }
+}
+
 const PAUSE_MS = 500
 const POISON_BACKOFF_MS = 5_000
 
@@ -98,6 +143,7 @@ export function startReplayer<T>(o: {
   const retryBackoffMs = o.retryBackoffMs ?? POISON_BACKOFF_MS
   // A crashed replayer's partitions move to a live one after sessionTimeout: keep it short.
   const consumer = o.kafka.consumer({ groupId: o.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000 })
+  const stopObserving = observeBacklog(o.kafka, o.groupId, o.topic, o.log)
   let stopping = false
   const started = (async () => {
     await consumer.connect()
@@ -134,6 +180,7 @@ export function startReplayer<T>(o: {
     async stop(): Promise<void> {
       stopping = true
       await consumer.disconnect()
+      await stopObserving()
     },
   }
 }

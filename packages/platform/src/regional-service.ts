@@ -12,6 +12,7 @@ import { connectIdempotentProducer, createKafka } from './kafka.js'
 import { runService } from './lifecycle.js'
 import { shutdownMetrics } from './metrics.js'
 import type { RegionalContext, RegionalEnv } from './regional-app.js'
+import { observeRegionalState } from './service-metrics.js'
 
 /** The real connections a service's server.ts builds its app (and background work) from. */
 export interface Started<C extends RegionalEnv> extends RegionalContext {
@@ -53,6 +54,7 @@ export async function startRegionalService<S extends TObject>(
   const writePath = createWritePathBreaker()
   const heartbeat = startHeartbeat(db, config.POS_REGION, HEARTBEAT_INTERVAL_MS, writePath)
   const lag = startLagMonitor(db, HEARTBEAT_INTERVAL_MS)
+  observeRegionalState({ writePath, replicationLag: lag.state })
   const client = createKafka({ clientId: `${config.POS_REGION}-${process.pid}`, brokers: config.KAFKA_BROKERS.split(','), log: backgroundLog('kafka') })
   const producer = await connectIdempotentProducer(client)
   const { app, closers = [] } = await build({

@@ -1,6 +1,7 @@
 import { main, startRegionalService } from '@pos-fleet/platform/regional-service'
 import { buildApp } from './app.js'
 import { InventoryDeltaEnv } from './config.js'
+import { observeOversold } from './metrics/oversold.js'
 import { createDeltasRepository } from './repositories/deltas-repository.js'
 import { createDeltaQueue, createQueuedSalesView, startDeltaApplier } from './store-and-forward/delta-queue.js'
 
@@ -10,15 +11,17 @@ main(() =>
     const deltaQueue = createDeltaQueue(deps.kafka.client, deps.kafka.producer, log)
     const salesView = createQueuedSalesView(deps.kafka.client, deps.kafka.producer, log)
     await Promise.all([deltaQueue.startView(), salesView.startView()])
+    const deltas = createDeltasRepository(deps.db, deps.config.SESSION_WAIT_MS)
+    observeOversold(deltas, deps.backgroundLog('metrics'))
     const applier = startDeltaApplier({
       kafka: deps.kafka.client,
-      deltas: createDeltasRepository(deps.db, deps.config.SESSION_WAIT_MS),
+      deltas,
       breaker: deps.writePath,
       region: deps.config.POS_REGION,
       log,
     })
     return {
-      app: buildApp({ ...deps, deltaQueue, salesView }),
+      app: buildApp({ ...deps, deltas, deltaQueue, salesView }),
       closers: [() => applier.stop(), () => deltaQueue.stop(), () => salesView.stop()],
     }
   }),

@@ -4,6 +4,7 @@ import { buildApp } from './app.js'
 import { PaymentsWorkerEnv } from './config.js'
 import { createSandboxGateway } from './gateway/sandbox-gateway.js'
 import { createOutboxDrainer } from './worker/outbox-drainer.js'
+import { observeOutbox } from './worker/outbox-metrics.js'
 
 main(() =>
   startRegionalService(PaymentsWorkerEnv, ({ config, db, kafka, backgroundLog }) => {
@@ -17,6 +18,7 @@ main(() =>
       log: backgroundLog('outbox-drainer'),
     })
     drainer.start(config.DRAIN_INTERVAL_MS)
+    observeOutbox(db, backgroundLog('outbox-metrics'))
     return { app: buildApp({ config, db, drainer }), closers: [() => drainer.stop()] }
   }),
 )

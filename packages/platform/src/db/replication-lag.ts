@@ -1,7 +1,6 @@
-import { context } from '@opentelemetry/api'
-import { suppressTracing } from '@opentelemetry/core'
 import { sql } from 'drizzle-orm'
 import type { RegionId } from '@pos-fleet/topology'
+import { untraced } from '../metrics.js'
 import type { Database } from './client.js'
 import { heartbeats } from './schema/heartbeats.js'
 import type { WritePathBreaker } from './write-path.js'
@@ -22,8 +21,7 @@ function every(intervalMs: number, tick: () => Promise<void>): Ticker {
   let timer: NodeJS.Timeout | undefined
   const loop = async () => {
     if (stopped) return
-    // Four beats a second per process would drown real traces: these probes are not traced.
-    await context.with(suppressTracing(context.active()), tick)
+    await untraced(tick)
     if (!stopped) timer = setTimeout(loop, intervalMs)
   }
   timer = setTimeout(loop, 0)

@@ -21,7 +21,7 @@ export async function skuExists(read: Db, merchantId: string, sku: string): Prom
 
 /** Insert-if-absent by deltaId through the write path; a duplicate id surfaces as ER_DUP_ENTRY. */
 export async function appendDelta(db: Database, merchantId: string, region: RegionId, d: DeltaRequest) {
-  return commitInOneRoundTrip(db, [
+  return commitInOneRoundTrip(db, 'delta', [
     db.write.insert(inventoryDeltas).values({
       deltaId: d.deltaId,
       merchantId,
@@ -64,6 +64,18 @@ export async function oversold(reader: Db, merchantId: string) {
   return rows.map((r) => ({ ...r, onHand: Number(r.onHand) }))
 }
 
+/** How many store/SKU pairs, over every merchant, stand below zero on this replica (the covering index serves it). */
+export async function oversoldCount(reader: Db): Promise<number> {
+  const negative = reader
+    .select({ storeId: inventoryDeltas.storeId })
+    .from(inventoryDeltas)
+    .groupBy(inventoryDeltas.storeId, inventoryDeltas.sku)
+    .having(lt(sql`SUM(${inventoryDeltas.quantity})`, 0))
+    .as('negative')
+  const [row] = await reader.select({ n: sql<string>`COUNT(*)` }).from(negative)
+  return Number(row?.n ?? 0)
+}
+
 /** Deltas and stock over the read/write split; decorated as `fastify.deltas`. */
 export function createDeltasRepository(db: Database, sessionWaitMs: number) {
   return {
@@ -73,6 +85,7 @@ export function createDeltasRepository(db: Database, sessionWaitMs: number) {
     findOnWritePath: (deltaId: string) => findDelta(db.write, deltaId),
     findOnReplica: (deltaId: string) => findDelta(db.read, deltaId),
     oversold: (merchantId: string) => oversold(db.read, merchantId),
+    oversoldCount: () => oversoldCount(db.read),
     /** Read-your-writes: with a session token, a replica that has it, else the write path. */
     async stockReader(sessionToken: string | undefined) {
       const { reader, source } = await readerFor(db, sessionToken, sessionWaitMs)

@@ -3,15 +3,12 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { managerOf, principalOf } from '@pos-fleet/platform/auth'
 import { saleDeltaId } from '@pos-fleet/platform/delta-ids'
-import { meter } from '@pos-fleet/platform/metrics'
 import { Problem } from '@pos-fleet/platform/problem'
 import { Id, ProblemSchema, SessionTokenHeaders, Sku } from '@pos-fleet/platform/schemas'
 import { type Answer, commitOrQueue } from '@pos-fleet/platform/store-and-forward'
 import { type DeltaRequest, MANAGER_REASONS, checkDeltaSign, sameDelta } from '../domain/delta.js'
 import type { DeltasRepository } from '../repositories/deltas-repository.js'
 import { type PendingDelta, pendingEffects } from '../store-and-forward/pending.js'
-
-const oversoldGauge = meter.createGauge('pos_inventory_oversold_skus', { description: 'store/SKU pairs with negative stock at the last check' })
 
 const DeltaBody = Type.Object(
   {
@@ -126,9 +123,7 @@ export const deltaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       // Replicated stock below zero: sales accepted offline in several regions outran it.
-      const items = await app.deltas.oversold(managerOf(request).merchantId)
-      oversoldGauge.record(items.length)
-      return { items }
+      return { items: await app.deltas.oversold(managerOf(request).merchantId) }
     },
   )
 

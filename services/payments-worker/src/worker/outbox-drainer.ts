@@ -8,6 +8,7 @@ import { withDeadline } from '@pos-fleet/platform/deadline'
 import { meter } from '@pos-fleet/platform/metrics'
 import type { PaymentGateway } from '../gateway/payment-gateway.js'
 import { type Settlement, captureStep } from './capture-step.js'
+import { captureLag, secondsSince } from './outbox-metrics.js'
 
 type Tx = Parameters<Parameters<Database['write']['transaction']>[0]>[0]
 
@@ -64,6 +65,7 @@ export function createOutboxDrainer(o: DrainerOptions) {
       .where(eq(payments.id, row.aggregateId))
     await tx.update(outbox).set({ processedAt: sql`NOW(6)`, attempts: sql`${outbox.attempts} + 1` }).where(eq(outbox.id, row.id))
     outcomes.add(1, { outcome: result.outcome })
+    captureLag.record(secondsSince(row.createdAt), { outcome: result.outcome })
   }
 
   async function handle(tx: Tx, row: OutboxRow): Promise<void> {

@@ -44,7 +44,7 @@ export async function commitSale(db: Database, s: NewSale): Promise<{ sessionTok
   const traceContext: Record<string, string> = {}
   propagation.inject(context.active(), traceContext)
   const w = db.write
-  const { gtid } = await commitInOneRoundTrip(db, [
+  const { gtid } = await commitInOneRoundTrip(db, 'sale', [
     w.insert(sales).values({
       id: s.saleId,
       merchantId: s.merchantId,
