@@ -35,14 +35,18 @@ function spanProcessor(): SpanProcessor {
   return new NoopSpanProcessor()
 }
 
+// Log records go over OTLP only where a collector takes them (compose, Kubernetes); natively
+// `--observe` sets just the traces endpoint, and the lines stay in each process's log file.
+const exportLogs = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)
+
 const instrumentations = [
   new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') }),
   // Sets http.route, which the HTTP instrumentation puts on http.server.request.duration.
   new FastifyOtelInstrumentation({ registerOnInitialization: true }),
   new MySQL2Instrumentation(),
   new KafkaJsInstrumentation(),
-  // Log lines get trace ids; the lines themselves stay on stdout (no OTLP log pipeline).
-  new PinoInstrumentation({ disableLogSending: true }),
+  // Log lines get trace ids either way.
+  new PinoInstrumentation({ disableLogSending: !exportLogs }),
 ]
 
 const sdk = new NodeSDK({
@@ -51,7 +55,8 @@ const sdk = new NodeSDK({
   spanProcessors: [spanProcessor()],
   // Empty on purpose: the SDK would otherwise build a second meter provider (OTLP by default).
   metricReaders: [],
-  logRecordProcessors: [],
+  // Without processors the SDK configures OTLP logs from the environment.
+  ...(exportLogs ? {} : { logRecordProcessors: [] }),
   instrumentations,
 })
 sdk.start()

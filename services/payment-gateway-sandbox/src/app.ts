@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Type } from '@sinclair/typebox'
 import { createHttpApp, type App } from '@pos-fleet/platform/http'
+import { metricsRoute } from '@pos-fleet/platform/standard-routes'
 import { Problem } from '@pos-fleet/platform/problem'
 import { Currency, MinorUnits, ProblemSchema } from '@pos-fleet/platform/schemas'
 import type { FastifyServerOptions } from 'fastify'
@@ -40,6 +41,7 @@ export function buildApp(deps: GatewayDeps): App {
   const { ledger } = deps
 
   app.get('/healthz', async () => ({ status: 'ok' }))
+  void app.register(metricsRoute)
 
   app.post(
     '/v1/charges',
