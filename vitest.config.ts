@@ -26,6 +26,18 @@ export default defineConfig({
         },
       },
       {
+        // `fleet up --observe`: the same native fleet plus Jaeger and Prometheus, in a phase of
+        // its own (packages/fleet/src/commands/test.ts) since it starts a fleet on the same ports.
+        test: {
+          name: 'observe',
+          include: ['test/observe/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup-observe.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         // Offline checks of charts/, argocd/, docker-compose.yml and the Dockerfile with real
         // tools (helm, Go text/template, the Kubernetes/Argo CD and compose-spec schemas).
         test: {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a fresh machine (Debian 12, as root or with sudo) to run the native fleet:
-# MariaDB, pnpm and the workspace dependencies, toxiproxy, helm, the Kafka broker jars and
-# Chromium (for the load-test report's browser test).
+# MariaDB, pnpm and the workspace dependencies, toxiproxy, helm, the Kafka broker jars,
+# Chromium (for the load-test report's browser test), and Jaeger and Prometheus (`fleet up --observe`).
 # Idempotent: each step checks for what it would install first, so a re-run takes seconds.
 #
 # POS_FLEET_CACHE overrides the build/download cache (default: <repo>/.cache).
@@ -17,6 +17,8 @@ cache=$(realpath -m -- "${POS_FLEET_CACHE:-$repo/.cache}")
 bin=$cache/bin
 log=$cache/bootstrap.log
 kafka_pom=$repo/scripts/deps/kafka-pom.xml
+# Jaeger's version is the scratch module's requirement (see the comment in its go.mod).
+jaeger_module=$repo/scripts/deps/jaeger
 
 if [[ $(id -u) -eq 0 ]]; then as_root=(); else as_root=(sudo); fi
 
@@ -72,10 +74,11 @@ require_command() {
   command -v "$1" >/dev/null 2>&1 || fail "$1 is not installed: $2"
 }
 
-# Prints the module version a Go binary was built from, or nothing.
+# Prints the version of module $2 a Go binary was built from (as its main module or a
+# dependency of a scratch module), or nothing.
 go_binary_version() {
   [[ -x $1 ]] || return 0
-  go version -m "$1" 2>/dev/null | awk -v mod="$2" '$1 == "mod" && $2 == mod { print $3 }'
+  go version -m "$1" 2>/dev/null | awk -v mod="$2" '($1 == "mod" || $1 == "dep") && $2 == mod { print $3 }'
 }
 
 require_go() {
@@ -117,6 +120,23 @@ go_install_binaries() {
   fi
 }
 
+# A policy-rc.d that refuses every service start while packages install (unless the machine
+# has one already, which is left alone); on_exit removes it if the script stops halfway.
+block_service_starts() {
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    temp_policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$temp_policy" >/dev/null
+    "${as_root[@]}" chmod 755 "$temp_policy"
+  fi
+}
+
+allow_service_starts() {
+  if [[ -n $temp_policy ]]; then
+    "${as_root[@]}" rm -f -- "$temp_policy"
+    temp_policy=''
+  fi
+}
+
 mariadb_installed() {
   [[ $(dpkg-query -W -f='${db:Status-Status} ' mariadb-server mariadb-client 2>/dev/null) == 'installed installed ' ]]
 }
@@ -136,21 +156,14 @@ step_mariadb() {
   require_command apt-get "MariaDB must come from apt (Debian/Ubuntu); install mariadb-server 10.11+ yourself elsewhere"
   if ((${#as_root[@]} > 0)); then require_command sudo "run as root or install sudo"; fi
   # The package would start a system-wide server; the fleet runs its own private instances.
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    temp_policy=/usr/sbin/policy-rc.d
-    printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$temp_policy" >/dev/null
-    "${as_root[@]}" chmod 755 "$temp_policy"
-  fi
+  block_service_starts
   # Refresh the package lists only when they lack the package or are too stale to download it.
   if ! apt-cache show mariadb-server >/dev/null 2>&1; then quietly "${as_root[@]}" apt-get update -q; fi
   if ! install_mariadb_packages >>"$log" 2>&1; then
     quietly "${as_root[@]}" apt-get update -q
     quietly install_mariadb_packages
   fi
-  if [[ -n $temp_policy ]]; then
-    "${as_root[@]}" rm -f -- "$temp_policy"
-    temp_policy=''
-  fi
+  allow_service_starts
   if [[ -d /run/systemd/system ]]; then
     quietly "${as_root[@]}" systemctl disable --now mariadb.service
   elif "${as_root[@]}" service mariadb status >/dev/null 2>&1; then
@@ -183,6 +196,32 @@ step_chromium() {
     quietly install_chromium_packages
   fi
   outcome="installed ($(chromium_version))"
+}
+
+# Debian's Prometheus (2.42 on Debian 12, with its classic web UI); the fleet runs its own
+# instance under .pos-fleet, so the package's service is kept from starting and disabled.
+install_prometheus_package() {
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus
+}
+
+prometheus_version() { dpkg-query -W -f='${Version}' prometheus 2>/dev/null || echo 'not from apt'; }
+
+step_prometheus() {
+  if command -v prometheus >/dev/null 2>&1; then
+    outcome="already present ($(prometheus_version))"
+    return
+  fi
+  require_command apt-get "Prometheus must come from apt (Debian/Ubuntu); put a prometheus 2.x binary on the PATH yourself elsewhere"
+  if ((${#as_root[@]} > 0)); then require_command sudo "run as root or install sudo"; fi
+  block_service_starts
+  if ! apt-cache show prometheus >/dev/null 2>&1; then quietly "${as_root[@]}" apt-get update -q; fi
+  if ! install_prometheus_package >>"$log" 2>&1; then
+    quietly "${as_root[@]}" apt-get update -q
+    quietly install_prometheus_package
+  fi
+  allow_service_starts
+  if [[ -d /run/systemd/system ]]; then quietly "${as_root[@]}" systemctl disable --now prometheus.service; fi
+  outcome="installed ($(prometheus_version))"
 }
 
 step_pnpm() {
@@ -232,6 +271,24 @@ step_helm() {
   go_install_binaries helm.sh/helm/v3 "$HELM_VERSION" '' helm
 }
 
+# Jaeger all-in-one (the v2 binary) from the Go module proxy. `go install module@version`
+# refuses Jaeger (its go.mod has a replace directive), so a scratch module pins it with its
+# go.sum; the binary is rebuilt only when that pinned version changes.
+step_jaeger() {
+  require_go
+  local version
+  version=$(awk '$1 == "require" && $2 == "github.com/jaegertracing/jaeger" { print $3 }' "$jaeger_module/go.mod")
+  [[ -n $version ]] || fail "no github.com/jaegertracing/jaeger requirement in $jaeger_module/go.mod"
+  if [[ $(go_binary_version "$bin/jaeger" github.com/jaegertracing/jaeger) == "$version" ]]; then
+    outcome="already present ($version)"
+    return
+  fi
+  quietly env --chdir="$jaeger_module" GOTOOLCHAIN=local GOFLAGS=-mod=readonly \
+    go build -trimpath -ldflags='-s -w' -o "$bin/jaeger.partial" github.com/jaegertracing/jaeger/cmd/jaeger
+  mv -f -- "$bin/jaeger.partial" "$bin/jaeger"
+  outcome="installed ($version)"
+}
+
 step_kafka() {
   require_command java "a Java 17+ runtime is needed for the Kafka broker (apt-get install openjdk-17-jre-headless)"
   local version dir stamp
@@ -267,6 +324,8 @@ main() {
   step helm step_helm
   step kafka step_kafka
   step chromium step_chromium
+  step prometheus step_prometheus
+  step jaeger step_jaeger
   echo "bootstrap: done in $(seconds_since "$start"); tools in $bin"
 }
 

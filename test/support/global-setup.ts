@@ -7,11 +7,15 @@ import { fleetDown, fleetUp } from '../../packages/fleet/src/fleet.js'
  * after. POS_FLEET_REUSE=1 reuses a fleet already started with `pnpm fleet up --detach`
  * (handy while iterating; CI always starts a fresh one).
  */
-export default async function setup() {
-  if (process.env.POS_FLEET_REUSE === '1' && existsSync(endpointsFile)) return
-  const wanScale = Number(process.env.POS_FLEET_WAN_SCALE ?? '1')
-  await fleetUp({ wanScale, log: (line) => process.stderr.write(`[fleet] ${line}\n`) })
+export function fleetForSuite(o: { observe?: boolean } = {}) {
   return async () => {
-    await fleetDown({ log: (line) => process.stderr.write(`[fleet] ${line}\n`) })
+    if (process.env.POS_FLEET_REUSE === '1' && existsSync(endpointsFile)) return
+    const wanScale = Number(process.env.POS_FLEET_WAN_SCALE ?? '1')
+    await fleetUp({ wanScale, ...o, log: (line) => process.stderr.write(`[fleet] ${line}\n`) })
+    return async () => {
+      await fleetDown({ log: (line) => process.stderr.write(`[fleet] ${line}\n`) })
+    }
   }
 }
+
+export default fleetForSuite()

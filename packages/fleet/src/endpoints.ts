@@ -26,6 +26,8 @@ export interface Endpoints {
   terminals: TerminalCredential[]
   inventoryManagers: ManagerCredential[]
   startedAt: string
+  /** With `fleet up --observe`: Jaeger's query service (API and page) and Prometheus. */
+  observability?: { jaeger: string; prometheus: string }
 }
 
 export function describeEndpoints(input: {

@@ -11,6 +11,7 @@ import { logsDir } from './infra/paths.js'
 import { startInfrastructure, stopInfrastructure } from './infra/infrastructure.js'
 import { FleetError } from './errors.js'
 import { isRunning, listProcesses } from './infra/processes.js'
+import { type ObservabilityEndpoints, startObservability } from './observe/stack.js'
 import { fleetServices, startService } from './services.js'
 
 export interface UpOptions {
@@ -19,6 +20,8 @@ export interface UpOptions {
   /** @default 'async' */
   durability?: Durability
   logLevel?: string
+  /** Also start Jaeger (the services' spans) and Prometheus (their /metrics), natively. */
+  observe?: boolean
   log: (line: string) => void
 }
 
@@ -46,6 +49,12 @@ export async function fleetUp(o: UpOptions): Promise<{ endpoints: FleetEndpoints
     // Every region gets the topic so promoting another writer needs no broker change.
     await Promise.all(regions.map((r) => createTopics(r.id, Object.values(topology.kafka.topics))))
 
+    let observability: ObservabilityEndpoints | undefined
+    if (o.observe) {
+      observability = await startObservability()
+      log(`observability: Jaeger ${observability.jaeger}, Prometheus ${observability.prometheus}`)
+    }
+
     const dbUrls = (r: RegionId) => databaseUrls(r, writer)
     await Promise.all(fleetServices({ writer, logLevel: o.logLevel ?? 'info' }).map((s) => startService(s)))
     log('services ready in every region')
@@ -61,7 +70,7 @@ export async function fleetUp(o: UpOptions): Promise<{ endpoints: FleetEndpoints
       toxiproxyPort: topology.toxiproxy.apiPort,
       ...credentials,
     })
-    const endpoints: FleetEndpoints = { ...spec, durability }
+    const endpoints: FleetEndpoints = { ...spec, durability, ...(observability ? { observability } : {}) }
     writeEndpoints(endpointsFile, endpoints)
     return { endpoints, startupMs: Date.now() - started }
   } catch (err) {

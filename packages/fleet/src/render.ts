@@ -15,6 +15,9 @@ export function renderFleetReady(endpoints: FleetEndpoints, startupMs: number, e
     )
   }
   lines.push(`  sandbox payment gateway (emulated PSP) ${endpoints.paymentGateway}; toxiproxy ${endpoints.toxiproxy}`)
+  if (endpoints.observability) {
+    lines.push(`  traces: Jaeger ${endpoints.observability.jaeger} (API: /api/traces/<trace id>)   metrics: Prometheus ${endpoints.observability.prometheus}`)
+  }
   lines.push(`endpoints and demo API keys: ${endpointsPath}`)
   return lines
 }

@@ -3,6 +3,7 @@ import { type RegionId, type RegionSpec, loopbackAddressing } from '@pos-fleet/t
 import { SERVICE_NODE_ARGS, type ServiceLaunch, serviceLaunches } from '@pos-fleet/topology/services'
 import { repoRoot, stateDir } from './infra/paths.js'
 import { type RunningProcess, listProcesses, startProcess, untilReady, waitForHttp } from './infra/processes.js'
+import { observabilityEnv } from './observe/stack.js'
 
 export type { ServiceLaunch, ServiceName } from '@pos-fleet/topology/services'
 
@@ -24,7 +25,8 @@ export function paymentsWorkerLaunch(ctx: LaunchContext, r: RegionSpec): Service
 
 /**
  * Starts one service from its compiled entry with OpenTelemetry preloaded, and waits
- * for its readiness (or its exit, with the log's tail in the error).
+ * for its readiness (or its exit, with the log's tail in the error). While the fleet's
+ * Jaeger runs (`fleet up --observe`), the service sends it its spans.
  */
 export async function startService(launch: ServiceLaunch, timeoutMs = 30_000): Promise<RunningProcess> {
   const passthrough = Object.fromEntries(
@@ -35,7 +37,7 @@ export async function startService(launch: ServiceLaunch, timeoutMs = 30_000): P
     command: process.execPath,
     args: [...SERVICE_NODE_ARGS],
     cwd: join(repoRoot, 'services', launch.service),
-    env: { ...passthrough, NODE_ENV: 'production', ...launch.env },
+    env: { ...passthrough, NODE_ENV: 'production', ...observabilityEnv(), ...launch.env },
     ports: [launch.port],
   })
   await untilReady(proc, (signal) => waitForHttp(`http://127.0.0.1:${launch.port}${launch.readinessPath}`, timeoutMs, signal))

@@ -10,6 +10,7 @@ import { PAYMENT_GATEWAY_PORT, TOXIPROXY_API_PORT, WRITER, regions } from './reg
 import { promotionCandidates } from './links.js'
 import { MERCHANTS } from './tenants.js'
 import { loopbackAddressing } from './addressing.js'
+import { OBSERVABILITY_PORTS } from './observability.js'
 
 export * from './regions.js'
 export * from './links.js'
@@ -32,4 +33,6 @@ export const topology = {
   database: { name: DATABASE_NAME },
   kafka: { topics: TOPICS },
   merchants: MERCHANTS,
+  /** `fleet up --observe`: Jaeger and Prometheus, natively (observability.ts). */
+  observability: { ports: OBSERVABILITY_PORTS },
 } as const

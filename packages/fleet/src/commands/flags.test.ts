@@ -25,8 +25,10 @@ async function flagsOf(command: Command, argv: string[]): Promise<unknown[]> {
 
 describe('flags reach each command typed, defaults included', () => {
   it('up', async () => {
-    expect(await flagsOf(upCommand(ctx), [])).toEqual([{ detach: false, wanScale: 1, durability: 'async' }])
-    expect(await flagsOf(upCommand(ctx), ['--detach', '--wan-scale', '0', '--durability', 'semi-sync'])).toEqual([{ detach: true, wanScale: 0, durability: 'semi-sync' }])
+    expect(await flagsOf(upCommand(ctx), [])).toEqual([{ detach: false, wanScale: 1, durability: 'async', observe: false }])
+    expect(await flagsOf(upCommand(ctx), ['--detach', '--wan-scale', '0', '--durability', 'semi-sync', '--observe'])).toEqual([
+      { detach: true, wanScale: 0, durability: 'semi-sync', observe: true },
+    ])
   })
 
   it('bench: durations in milliseconds', async () => {

@@ -10,6 +10,7 @@ interface UpFlags {
   readonly detach: boolean
   readonly wanScale: number
   readonly durability: Durability
+  readonly observe: boolean
 }
 
 export function upCommand(ctx: CliContext): Command {
@@ -22,10 +23,11 @@ export function upCommand(ctx: CliContext): Command {
         .choices(DURABILITY_MODES)
         .default(DEFAULT_DURABILITY),
     )
-    .addHelpText('after', '\nExamples:\n  fleet up --detach\n  fleet up --wan-scale 0.5\n  fleet up --detach --durability semi-sync')
+    .addOption(new Option('--observe', 'also start Jaeger (every service sends it its spans) and Prometheus (scraping every service), natively').default(false))
+    .addHelpText('after', '\nExamples:\n  fleet up --detach\n  fleet up --wan-scale 0.5\n  fleet up --detach --durability semi-sync\n  fleet up --detach --observe')
     .action(async (flags: UpFlags) => {
       const { fleetDown, fleetUp } = await import('../fleet.js')
-      const { endpoints, startupMs } = await fleetUp({ wanScale: flags.wanScale, durability: flags.durability, log: ctx.log })
+      const { endpoints, startupMs } = await fleetUp({ wanScale: flags.wanScale, durability: flags.durability, observe: flags.observe, log: ctx.log })
       for (const line of renderFleetReady(endpoints, startupMs, endpointsFile)) ctx.log(line)
       if (flags.detach) return
       ctx.log('\nrunning in the foreground; Ctrl-C stops the fleet')
