@@ -30,12 +30,12 @@ describe('fleet', () => {
     for (const argv of [[], ['--help']]) {
       const r = await fleet(...argv)
       expect(r.code).toBe(0)
-      for (const command of ['up', 'down', 'status', 'test', 'bench', 'drill', 'failover', 'loadtest', 'claims']) expect(r.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'))
+      for (const command of ['up', 'down', 'status', 'test', 'bench', 'drill', 'failover', 'loadtest', 'claims', 'console']) expect(r.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'))
     }
   })
 
   it('gives every command its own help', async () => {
-    for (const argv of [['up'], ['down'], ['status'], ['test'], ['bench'], ['loadtest'], ['drill', 'partition'], ['drill', 'failover'], ['failover'], ['claims']]) {
+    for (const argv of [['up'], ['down'], ['status'], ['test'], ['bench'], ['loadtest'], ['drill', 'partition'], ['drill', 'failover'], ['failover'], ['claims'], ['console']]) {
       const r = await fleet(...argv, '--help')
       expect(r.code, argv.join(' ')).toBe(0)
       expect(r.stdout, argv.join(' ')).toContain(`Usage: fleet ${argv.join(' ')}`)
@@ -81,6 +81,8 @@ describe('flags are checked before the fleet guard, and nothing starts', () => {
     [['failover', '--to', 'eu-west-9'], "option '--to <region>' argument 'eu-west-9' is invalid. Allowed choices are ap-southeast-1, eu-central-1, us-east-1."],
     [['failover', '--to', 'eu-central-1', '--catch-up-timeout', '10'], "option '--catch-up-timeout <duration>' argument '10' is invalid. a duration needs a unit, e.g. 10s"],
     [['failover', '--to', 'eu-central-1', 'now'], "too many arguments for 'failover'. Expected 0 arguments but got 1."],
+    [['console', '--port', '80.5'], "option '--port <port>' argument '80.5' is invalid. expected an integer"],
+    [['console', '--port', '0'], "option '--port <port>' argument '0' is invalid. expected an integer of at least 1"],
   ]
   it.each(bad)('fleet %j → exit 2', async (argv, message) => {
     const r = await fleet(...argv)
@@ -99,6 +101,7 @@ describe('commands that need a fleet', () => {
     ['loadtest', '--sweep-checkout', '--rates', '10,20', '--step', '2s'],
     ['drill', 'partition', '--region', 'eu-central-1', '--for', '5s'],
     ['failover', '--to', 'eu-central-1'],
+    ['console'],
   ].map((argv) => [argv])
   it.each(needing)('fleet %j without a fleet → the guard, exit 2', async (argv) => {
     expect(await fleet(...argv)).toEqual({ code: 2, stdout: '', stderr: NO_FLEET })
