@@ -202,6 +202,12 @@ async function failOver(endpoints: Endpoints, o: FailoverDrillOptions): Promise<
     }, () => `${from} rewound to ${promotionGtid} (flashback), replicating from ${to}`)
     rejoinedAt = performance.now()
     writeEndpoints(endpointsFile, withWriter(endpoints, to, to))
+  } catch (error) {
+    const done = steps.map((s) => s.step)
+    throw new FleetError(
+      `failover drill stopped after ${done.length ? `'${done.at(-1)}'` : 'the writer died'} (done: ${done.join(', ') || 'nothing'}): the fleet is left part-way — inspect it with \`pnpm fleet status\`, or start over with \`pnpm fleet down\` and \`pnpm fleet up --detach\``,
+      { cause: error },
+    )
   } finally {
     await sleep(2_000)
     await load.stop()
