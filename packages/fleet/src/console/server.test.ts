@@ -62,3 +62,16 @@ describe('fleet console HTTP', () => {
     expect((await app.inject({ method: 'GET', url: '/console.js' })).statusCode).toBe(200)
   })
 })
+
+describe('fleet console events', () => {
+  it('streams snapshots to an open page and closes with it still open', async () => {
+    const { app } = consoleWith()
+    const address = await app.listen({ host: '127.0.0.1', port: 0 })
+    const res = await fetch(`${address}/events`)
+    expect(res.headers.get('content-type')).toBe('text/event-stream')
+    const reader = res.body!.getReader()
+    const first = new TextDecoder().decode((await reader.read()).value)
+    expect(JSON.parse(first.replace(/^data: /, '').trim())).toMatchObject({ writer: 'ap-southeast-1' })
+    await app.close()
+  })
+})

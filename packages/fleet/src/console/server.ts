@@ -83,7 +83,8 @@ export function buildConsoleApp(o: ConsoleOptions): FastifyInstance {
     return reply.code(202).send({ message: run.detail })
   })
 
-  app.addHook('onClose', async () => {
+  // Before the server closes: it waits for open connections, and an event stream never ends by itself.
+  app.addHook('preClose', async () => {
     clearTimeout(timer)
     for (const c of clients) c.raw.end()
     clients.clear()
