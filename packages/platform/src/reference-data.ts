@@ -42,10 +42,13 @@ export interface ReferenceData {
 }
 
 const MAX_ENTRIES = 50_000
+/** A floor-limit change reaches offline card sales within this long. */
+const FLOOR_LIMIT_FRESH_MS = 60_000
 
 /**
- * Stores, floor limits and prices through the stale-if-error caches. They are read fresh from
- * the replica on every request, as before (freshMs 0: a price change applies to the next sale);
+ * Stores, floor limits and prices through the stale-if-error caches. Stores and prices are read
+ * from the replica on every request, as before (freshMs 0: a price change applies to the next
+ * sale), floor limits once a minute;
  * memory only answers when the replica does not. What that may serve, and why it is safe:
  * - a store's merchant and region: fixed once created;
  * - a merchant's offline floor limit: a risk setting; an hour-old limit on a provisional sale
@@ -56,7 +59,8 @@ const MAX_ENTRIES = 50_000
  */
 export function createReferenceData(source: ReferenceSource, staleIfError: StaleIfError): ReferenceData {
   const storeCache = staleIfError.cache<Store>('stores', { freshMs: 0, max: MAX_ENTRIES })
-  const floorCache = staleIfError.cache<number>('floor limits', { freshMs: 0, max: MAX_ENTRIES })
+  // Read on every sale (routes/sales.ts keeps it in memory for an outage): held fresh a minute.
+  const floorCache = staleIfError.cache<number>('floor limits', { freshMs: FLOOR_LIMIT_FRESH_MS, max: MAX_ENTRIES })
   const itemCache = staleIfError.cache<PricedItem>('catalog prices', { freshMs: 0, max: MAX_ENTRIES })
   const itemKey = (merchantId: string, sku: string) => `${merchantId}\u0000${sku}`
   return {

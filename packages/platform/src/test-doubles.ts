@@ -30,8 +30,11 @@ export const TEST_CONFIG: RegionalEnv = {
   KAFKA_BROKERS: '127.0.0.1:1',
 }
 
-/** A database that answers the readiness probe (`SELECT 1` on the replica); any other use fails the test loudly. */
-export function probeOnlyDatabase(): Database {
+/**
+ * A database that answers the readiness probe (`SELECT 1` on the replica) with `probe`; any
+ * other use fails the test loudly.
+ */
+export function probeOnlyDatabase(probe: () => Promise<unknown> = async () => [[{ readOnly: 1 }], []]): Database {
   const unused = <T>(what: string, allowed: Record<string, unknown> = {}): T =>
     new Proxy(allowed, {
       get: (target, prop) => {
@@ -40,7 +43,7 @@ export function probeOnlyDatabase(): Database {
       },
     }) as T
   return {
-    read: unused<Database['read']>('db.read', { execute: async () => [[{ readOnly: 1 }], []] }),
+    read: unused<Database['read']>('db.read', { execute: probe }),
     write: unused<Database['write']>('db.write'),
     readPool: unused<Database['readPool']>('db.readPool'),
     writePool: unused<Database['writePool']>('db.writePool'),
@@ -71,6 +74,10 @@ export function memoryReplica(keys: Record<string, Principal>, source: Partial<R
   return {
     principal: (hash: string) => read(() => byHash.get(hash) ?? null),
     reference,
+    /** Any other read of this replica (fails while it is down). */
+    query: read,
+    /** The same replica as the readiness probe sees it. */
+    database: () => probeOnlyDatabase(() => read(() => [[{ readOnly: 1 }], []])),
     reads,
     failWith(err: Error | null) {
       failure = err
