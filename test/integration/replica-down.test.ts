@@ -5,7 +5,7 @@ import { region as regionSpec } from '@pos-fleet/topology'
 import { replicationStatus, startRegionDb } from '../../packages/fleet/src/infra/mariadb.js'
 import { type Killable, cutRegion, healRegion, kill, waitWritePath } from '../support/faults.js'
 import { call, eventually, inventory, postSale, readerRegions, storefront } from '../support/fleet.js'
-import { expectSalesExactly, postDelta, waitSettled, waitStockEverywhere } from '../support/pos.js'
+import { expectSalesExactly, getSale, postDelta, waitSettled, waitStockEverywhere } from '../support/pos.js'
 import { type Tenant, seedTenant } from '../support/tenants.js'
 
 /**
@@ -69,6 +69,10 @@ describe('a region whose own database is down', () => {
     await sell(true, 201)
     await sell(false, 201)
     await restock(201)
+    // A sale lookup reads around the dead replica.
+    const lookup = await getSale(till, [...accepted.values()].at(-1)!)
+    expect(lookup.status, JSON.stringify(lookup.body)).toBe(200)
+    expect(lookup.body).toMatchObject({ status: 'committed', readFrom: 'write-path' })
     expect(await staleReads('catalog prices')).toBeGreaterThan(0)
 
     // The WAN is cut too (the writer region's fate in the drill): store-and-forward.
