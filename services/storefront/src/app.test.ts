@@ -389,7 +389,7 @@ describe('operations routes outside /v1', () => {
  * replica held in memory that starts failing with ECONNREFUSED; sales were made before.
  */
 describe('when the local replica is down', () => {
-  function storefrontOnReplica(o: { offline?: boolean } = {}) {
+  function storefrontOnReplica(o: { offline?: boolean; now?: () => number } = {}) {
     const fixtures = catalog()
     const replica = memoryReplica(keys, {
       store: fixtures.store,
@@ -401,7 +401,7 @@ describe('when the local replica is down', () => {
     const s = sales()
     const queue = saleQueue()
     const app = buildApp({
-      ...regionalDeps(keys, { writePath, db: replica.database(), ...replicaDeps(replica) }),
+      ...regionalDeps(keys, { writePath, db: replica.database(), ...replicaDeps(replica, undefined, o.now) }),
       repositories: { sales: s.repo },
       queue: queue as unknown as SaleQueue,
     })
@@ -440,6 +440,17 @@ describe('when the local replica is down', () => {
     const again = await post(app, card(), { key: 'retry-me' })
     expect(again.statusCode).toBe(202)
     expect(again.json().saleId).toBe(first.json().saleId)
+  })
+
+  it('accepts the till key past its 10 s TTL up to REFERENCE_MAX_STALE_MS (1 h), and refuses it after', async () => {
+    let t = 1_000_000
+    const { app, replica } = storefrontOnReplica({ now: () => t })
+    await post(app, card())
+    replica.failWith(dies())
+    t += 3_600_000
+    expect((await post(app, card())).statusCode).toBe(201)
+    t += 1
+    expectProblem(await post(app, card()), 503, 'temporarily-unavailable')
   })
 
   it('refuses an API key it never resolved with 503 and Retry-After, not as a principal', async () => {
