@@ -156,7 +156,8 @@ describe('argocd/ — the Applications the ApplicationSets yield (rendered by Ar
     if (!first) throw new Error('no example cluster')
     const notCluster = { ...first, metadata: { ...first.metadata, labels: { ...first.metadata.labels, 'argocd.argoproj.io/secret-type': 'repository' } } }
     const { [LABELS.region]: _region, ...noRegionLabels } = first.metadata.labels ?? {}
-    const noRegion = { ...first, metadata: { ...first.metadata, labels: noRegionLabels } }
+    // Its own name: two Secrets cannot share one in a namespace.
+    const noRegion = { ...first, metadata: { ...first.metadata, name: `${first.metadata.name}-no-region`, labels: noRegionLabels } }
     expect(applicationsFor([notCluster, noRegion])).toEqual([])
   })
 
