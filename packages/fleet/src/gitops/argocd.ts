@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { GITOPS_NAMESPACES, GITOPS_PORTS } from '@pos-fleet/topology/gitops'
-import { startProcess, untilReady, waitForHttp, waitForTcp } from '../infra/processes.js'
+import { retryUntil, startProcess, untilReady, waitForHttp, waitForTcp } from '../infra/processes.js'
 import { type Cluster, applyFiles, applyObjects, kubectl } from './kubectl.js'
 import { gitopsLog, gitopsPaths, gitopsProcessesFile } from './paths.js'
 import type { GitopsTools } from './tools.js'
@@ -20,7 +20,8 @@ const partOf = { 'app.kubernetes.io/part-of': 'argocd' }
 /** The CRDs, the namespace and the settings Argo CD reads at start: no health overrides, default everything else. */
 export async function installArgoCd(tools: GitopsTools, management: Cluster): Promise<void> {
   await applyFiles(management, tools.argocdCrds)
-  await kubectl(management, ['wait', '--for', 'condition=established', 'crd', '--all', '--timeout=60s'])
+  // kubectl 1.28 gives up on a CRD that has no status yet, so ask again until all have one.
+  await retryUntil('Argo CD\'s CRDs to be established', 60_000, () => kubectl(management, ['wait', '--for', 'condition=established', 'crd', '--all', '--timeout=30s']), { intervalMs: 500 })
   await applyObjects(management, [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
     // Polling of Git: the local repository changes only when `gitops up` pushes to it.
@@ -85,5 +86,6 @@ export async function startArgoCd(tools: GitopsTools, management: Cluster): Prom
     [GITOPS_PORTS.applicationSetMetrics, GITOPS_PORTS.applicationSetProbe, GITOPS_PORTS.applicationSetWebhook],
   )
   await untilReady(controller, (signal) => waitForTcp(GITOPS_PORTS.applicationControllerMetrics, 60_000, signal))
-  await untilReady(appsets, (signal) => waitForHttp(`http://${LOOPBACK}:${GITOPS_PORTS.applicationSetProbe}/readyz`, 60_000, signal))
+  // Its probe port registers no check (404 always); the metrics endpoint answers once the manager runs.
+  await untilReady(appsets, (signal) => waitForHttp(`http://${LOOPBACK}:${GITOPS_PORTS.applicationSetMetrics}/metrics`, 60_000, signal))
 }
