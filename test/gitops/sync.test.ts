@@ -84,11 +84,19 @@ describe('a cluster Secret without a required annotation', () => {
 describe('selfHeal', () => {
   it('reverts a Deployment edited by hand in a regional cluster', async () => {
     const cluster = regional('eu-central-1')
-    const image = async () => (await getJson<any>(cluster, ['deployment', 'storefront', ...fleetNs])).spec.template.spec.containers[0].image as string
-    const declared = await image()
-    await kubectl(cluster, ['set', 'image', 'deployment/storefront', ...fleetNs, `storefront=${declared.replace(/:[^:]+$/, ':edited-by-hand')}`])
-    const healed = await eventually(async () => (await image()) === declared, 120_000, 'Argo CD to restore the declared image')
-    expect(healed).toBe(true)
+    const deployment = async () => {
+      const d = await getJson<any>(cluster, ['deployment', 'storefront', ...fleetNs])
+      return { image: d.spec.template.spec.containers[0].image as string, generation: d.metadata.generation as number }
+    }
+    const before = await deployment()
+    const edited = before.image.replace(/:[^:]+$/, ':edited-by-hand')
+    await kubectl(cluster, ['set', 'image', 'deployment/storefront', ...fleetNs, `storefront=${edited}`])
+    const healed = await eventually(async () => {
+      const now = await deployment()
+      return now.image === before.image && now
+    }, 120_000, 'Argo CD to restore the declared image')
+    // Two writes since: the hand edit, then Argo CD's — not an edit that never landed.
+    expect(healed.generation).toBeGreaterThanOrEqual(before.generation + 2)
     await eventually(() => settled(topology.writer), 120_000, 'every Application Synced and Healthy again')
   })
 })

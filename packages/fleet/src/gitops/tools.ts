@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { FleetError } from '../errors.js'
 import { binDir, cacheDir, findExecutable, repoRoot } from '../infra/paths.js'
 
-/** Kept in step with KWOK_VERSION in scripts/bootstrap.sh. */
+/** The version scripts/bootstrap.sh installs (KWOK_VERSION there; a unit test keeps the two equal). */
 export const KWOK_VERSION = 'v0.8.0'
 
 export function toolModuleVersion(tool: 'kube' | 'argocd', module: string): string {
