@@ -152,12 +152,15 @@ export async function startControlPlane(tools: GitopsTools, log: (line: string) 
   await startEtcd(tools)
   await startApiserver(tools, 'management', GITOPS_PORTS.managementApiserver, management)
   log(`management apiserver ready on ${management.server}`)
-  await Promise.all(
+  // allSettled: on a failure, nothing may still be starting when the caller stops what was recorded.
+  const started = await Promise.allSettled(
     REGION_IDS.map(async (r) => {
       await startApiserver(tools, r, regionalClusterPorts(r).apiserver, regions[r])
       await startNodeComponents(tools, r, regions[r])
       log(`${r}: apiserver ${regions[r].server}, controller-manager, scheduler, kwok node ready`)
     }),
   )
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+  if (failed) throw failed.reason
   return { token, management, regions }
 }
