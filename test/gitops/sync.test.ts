@@ -102,10 +102,14 @@ describe('selfHeal', () => {
 })
 
 describe('fleet gitops flip-writer', () => {
+  const writerLabelled = async () =>
+    (await getJson<{ items: { metadata: { labels: Record<string, string> } }[] }>(management, ['secrets', ...argocd, '-l', `${CLUSTER_LABELS.role}=writer`])).items.map((s) => s.metadata.labels[CLUSTER_LABELS.region])
+
   it('refuses to flip to the current writer, exit 2, changing nothing', async () => {
     const result = await fleetCli(['gitops', 'flip-writer', '--to', topology.writer])
     expect(result.exitCode).toBe(2)
     expect(result.stderr).toContain(`${topology.writer} is the writer already`)
+    expect(await writerLabelled()).toEqual([topology.writer])
   })
 
   const to = REGION_IDS.find((r) => r !== topology.writer) as RegionId
@@ -121,8 +125,7 @@ describe('fleet gitops flip-writer', () => {
       expect(workloads.present, r).toEqual(r === target ? ['deployment/payments-worker', 'job/pos-fleet-migrate'] : [])
       if (r === target) expect(workloads.ready).toBe(true)
     }
-    const labels = await getJson<{ items: { metadata: { labels: Record<string, string> } }[] }>(management, ['secrets', ...argocd, '-l', `${CLUSTER_LABELS.role}=writer`])
-    expect(labels.items.map((s) => s.metadata.labels[CLUSTER_LABELS.region])).toEqual([target])
+    expect(await writerLabelled()).toEqual([target])
     expect(await settled(target)).not.toBe(false)
     const values = (await getJson<any>(management, ['application', `pos-fleet-regional-${target}`, ...argocd])).spec.source.helm.valuesObject
     expect(values.role).toBe('writer')
