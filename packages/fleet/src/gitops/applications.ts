@@ -39,7 +39,15 @@ interface ApplicationObject {
     health?: { status?: string; message?: string }
     operationState?: { phase?: string; message?: string }
     conditions?: Condition[]
+    resources?: { kind: string; name: string; status?: string; health?: { status?: string; message?: string } }[]
   }
+}
+
+/** The resources holding an Application back, e.g. `HorizontalPodAutoscaler/storefront Degraded: …`. */
+function blockingResources(a: ApplicationObject): string[] {
+  return (a.status?.resources ?? [])
+    .filter((r) => (r.health?.status !== undefined && r.health.status !== 'Healthy') || (r.status !== undefined && r.status !== 'Synced'))
+    .map((r) => `${r.kind}/${r.name} ${[r.status, r.health?.status].filter(Boolean).join('/')}${r.health?.message ? `: ${r.health.message}` : ''}`)
 }
 
 export async function applicationStates(management: Cluster): Promise<ApplicationState[]> {
@@ -51,7 +59,7 @@ export async function applicationStates(management: Cluster): Promise<Applicatio
       sync: a.status?.sync?.status ?? 'Unknown',
       health: a.status?.health?.status ?? 'Unknown',
       operation: a.status?.operationState?.phase ?? '-',
-      message: [a.status?.operationState?.message, a.status?.health?.message, ...(a.status?.conditions ?? []).map((c) => `${c.type}: ${c.message}`)].filter(Boolean).join('; '),
+      message: [a.status?.operationState?.message, a.status?.health?.message, ...(a.status?.conditions ?? []).map((c) => `${c.type}: ${c.message}`), ...blockingResources(a)].filter(Boolean).join('; '),
     }))
     .sort((x, y) => x.name.localeCompare(y.name))
 }
