@@ -37,7 +37,7 @@ interface ApplicationObject {
   status?: {
     sync?: { status?: string }
     health?: { status?: string; message?: string }
-    operationState?: { phase?: string; message?: string }
+    operationState?: { phase?: string; message?: string; syncResult?: { resources?: { kind: string; name: string; status?: string; message?: string }[] } }
     conditions?: Condition[]
     resources?: { kind: string; name: string; status?: string; health?: { status?: string; message?: string } }[]
   }
@@ -45,9 +45,13 @@ interface ApplicationObject {
 
 /** The resources holding an Application back, e.g. `HorizontalPodAutoscaler/storefront Degraded: …`. */
 function blockingResources(a: ApplicationObject): string[] {
-  return (a.status?.resources ?? [])
+  const live = (a.status?.resources ?? [])
     .filter((r) => (r.health?.status !== undefined && r.health.status !== 'Healthy') || (r.status !== undefined && r.status !== 'Synced'))
     .map((r) => `${r.kind}/${r.name} ${[r.status, r.health?.status].filter(Boolean).join('/')}${r.health?.message ? `: ${r.health.message}` : ''}`)
+  const failedTasks = (a.status?.operationState?.syncResult?.resources ?? [])
+    .filter((r) => r.status !== undefined && r.status !== 'Synced')
+    .map((r) => `sync of ${r.kind}/${r.name} ${r.status}${r.message ? `: ${r.message}` : ''}`)
+  return [...live, ...failedTasks]
 }
 
 export async function applicationStates(management: Cluster): Promise<ApplicationState[]> {
