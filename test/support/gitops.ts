@@ -1,18 +1,14 @@
 /** The GitOps control plane the global setup started (`fleet gitops up`), and the CLI that drives it. */
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
-import type { RegionId } from '@pos-fleet/topology'
 import { repoRoot } from '../../packages/fleet/src/infra/paths.js'
-import { type Cluster, getJson, kubectl } from '../../packages/fleet/src/gitops/kubectl.js'
-import { gitopsPaths } from '../../packages/fleet/src/gitops/paths.js'
+import { getJson, kubectl } from '../../packages/fleet/src/gitops/kubectl.js'
 
 export { applicationSetErrors, applicationStates } from '../../packages/fleet/src/gitops/applications.js'
 export { writerWorkloads } from '../../packages/fleet/src/gitops/flip.js'
 export { eventually } from './eventually.js'
+export { managementCluster as management, regionalCluster as regional } from '../../packages/fleet/src/gitops/lifecycle.js'
 export { getJson, kubectl }
-
-export const management: Cluster = { name: 'management', kubeconfig: gitopsPaths.cluster('management').kubeconfig }
-export const regional = (region: RegionId): Cluster => ({ name: region, kubeconfig: gitopsPaths.cluster(region).kubeconfig })
 
 /** `pnpm fleet <args>` as a user runs it (the built CLI), with its exit code and output. */
 export async function fleetCli(args: readonly string[]): Promise<{ readonly exitCode: number; readonly stdout: string; readonly stderr: string }> {

@@ -24,17 +24,19 @@ export interface GitopsUpReport {
   readonly syncMs: number
 }
 
+export const managementCluster: Cluster = { name: 'management', kubeconfig: gitopsPaths.cluster('management').kubeconfig }
+
+export function regionalCluster(region: RegionId): Cluster {
+  return { name: region, kubeconfig: gitopsPaths.cluster(region).kubeconfig }
+}
+
 /** The management cluster of a running GitOps control plane, or a FleetError (exit 2). */
 export function runningManagement(): Cluster {
   const recorded = listProcesses(gitopsProcessesFile)
   const stopped = recorded.filter((p) => !isRunning(p)).map((p) => p.name)
   if (recorded.length === 0) throw new FleetError('no GitOps control plane is running: start one with `pnpm fleet gitops up`', { exitCode: 2 })
   if (stopped.length > 0) throw new FleetError(`the GitOps control plane is not running (${stopped.join(', ')} stopped): run \`pnpm fleet gitops down\`, then \`pnpm fleet gitops up\``, { exitCode: 2 })
-  return { name: 'management', kubeconfig: gitopsPaths.cluster('management').kubeconfig }
-}
-
-export function regionalCluster(region: RegionId): Cluster {
-  return { name: region, kubeconfig: gitopsPaths.cluster(region).kubeconfig }
+  return managementCluster
 }
 
 export async function gitopsUp(o: { readonly log: (line: string) => void; readonly timeoutMs: number }): Promise<GitopsUpReport> {
