@@ -2,7 +2,8 @@ import { REGION_IDS, type RegionId } from '@pos-fleet/topology'
 import { CLUSTER_ANNOTATIONS, CLUSTER_LABELS } from '@pos-fleet/topology/gitops'
 import { describe, expect, it } from 'vitest'
 import type { ControlPlane } from './control-plane.js'
-import { clusterSecrets, gitopsObjects } from './manifests.js'
+import type { Endpoints } from '../endpoints.js'
+import { clusterSecrets, gitopsObjects, inputsFromEndpoints } from './manifests.js'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { repoRoot } from '../infra/paths.js'
@@ -30,6 +31,31 @@ describe('the cluster Secrets gitops up registers', () => {
 
   it('label exactly the writer region writer', () => {
     expect(secrets.map((s) => [s.metadata.labels?.[CLUSTER_LABELS.region], s.metadata.labels?.[CLUSTER_LABELS.role]])).toEqual(REGION_IDS.map((r) => [r, r === writer ? 'writer' : 'reader']))
+  })
+})
+
+describe('the cluster Secret inputs from a running native fleet', () => {
+  const endpoints = {
+    writer: 'eu-central-1',
+    paymentGateway: 'http://127.0.0.1:18990',
+    regions: Object.fromEntries(
+      REGION_IDS.map((r, i) => [r, { kafka: `127.0.0.1:${18092 + 100 * i}`, db: { read: `mysql://app:secret@127.0.0.1:${18006 + 100 * i}/pos`, write: `mysql://app:secret@127.0.0.1:${18007 + 100 * i}/pos` } }]),
+    ),
+  } as unknown as Endpoints
+
+  it('take the fleet’s writer and its endpoints as host:port, never its credentials', () => {
+    const inputs = inputsFromEndpoints(endpoints)
+    expect(inputs.writer).toBe('eu-central-1')
+    const annotations = inputs.annotations('us-east-1')
+    expect(annotations).toMatchObject({
+      [CLUSTER_ANNOTATIONS.dbReadEndpoint]: '127.0.0.1:18206',
+      [CLUSTER_ANNOTATIONS.dbWriteEndpoint]: '127.0.0.1:18207',
+      [CLUSTER_ANNOTATIONS.kafkaBrokers]: '127.0.0.1:18292',
+      [CLUSTER_ANNOTATIONS.paymentGatewayUrl]: 'http://127.0.0.1:18990',
+    })
+    // Every annotation the ApplicationSets require is set (the OTel one from the committed example).
+    expect(Object.keys(annotations).sort()).toEqual(Object.values(CLUSTER_ANNOTATIONS).sort())
+    expect(JSON.stringify(annotations)).not.toContain('secret')
   })
 })
 

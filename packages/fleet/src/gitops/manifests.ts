@@ -60,6 +60,11 @@ export async function clusterInputs(): Promise<ClusterInputs> {
     if (!(error instanceof FleetError)) throw error
     return { writer: topology.writer, annotations: (r) => exampleSecret(r).metadata.annotations ?? {}, source: 'placeholders of argocd/example-clusters.yaml (no native fleet running)' }
   }
+  return inputsFromEndpoints(endpoints)
+}
+
+/** The cluster Secret inputs of a running native fleet: its writer, and host:port forms of its endpoints. */
+export function inputsFromEndpoints(endpoints: Endpoints): ClusterInputs {
   return {
     writer: endpoints.writer,
     annotations: (r) => ({
