@@ -280,8 +280,8 @@ tool_module_stamp() {
   { go env GOVERSION; (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum); } | sha256sum | cut -d' ' -f1
 }
 
-# Builds packages of a committed tool module into $out/bin, unless $out/.complete holds its stamp.
-# extra: more `go build` flags (e.g. -ldflags).
+# build_tool_module DIR OUT [go build flags and packages...]: builds into OUT/bin unless
+# OUT/.complete holds the module's current stamp; returns 1 (nothing built) in that case.
 build_tool_module() {
   local dir=$1 out=$2 stamp
   shift 2
