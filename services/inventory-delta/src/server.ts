@@ -11,7 +11,7 @@ main(() =>
     const deltaQueue = createDeltaQueue(deps.kafka.client, deps.kafka.producer, log)
     const salesView = createQueuedSalesView(deps.kafka.client, deps.kafka.producer, log)
     await Promise.all([deltaQueue.startView(), salesView.startView()])
-    const deltas = createDeltasRepository(deps.db, deps.config.SESSION_WAIT_MS)
+    const deltas = createDeltasRepository(deps.db, deps.config.SESSION_WAIT_MS, deps.reference)
     observeOversold(deltas, deps.backgroundLog('metrics'))
     const applier = startDeltaApplier({
       kafka: deps.kafka.client,

@@ -19,8 +19,6 @@ export const cacheDir = resolve(process.env.POS_FLEET_CACHE ?? join(repoRoot, '.
 export const binDir = join(cacheDir, 'bin')
 export const kafkaLibsDir = join(cacheDir, 'kafka', KAFKA_VERSION, 'libs')
 export const toxiproxyServerBin = join(binDir, 'toxiproxy-server')
-/** Jaeger all-in-one, built from the Go module proxy by scripts/bootstrap.sh (`fleet up --observe`). */
-export const jaegerBin = join(binDir, 'jaeger')
 
 /**
  * Runtime state of the native fleet; gitignored, and regions/ is wiped by every `fleet up`.

@@ -2,8 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loopbackAddressing } from '@pos-fleet/topology'
 import { OBSERVABILITY_PORTS as P } from '@pos-fleet/topology/observability'
-import { jaegerBin, stateDir } from '../infra/paths.js'
+import { toolModuleVersion } from '../gitops/tools.js'
+import { cacheDir, stateDir } from '../infra/paths.js'
 import { type RunningProcess, startProcess, untilReady, waitForHttp } from '../infra/processes.js'
+
+/** Jaeger v2 tags its releases v1.x too; the module tools/jaeger requires is what bootstrap.sh built. */
+export const JAEGER_VERSION = toolModuleVersion('jaeger', 'github.com/jaegertracing/jaeger')
+const jaegerBin = join(cacheDir, 'jaeger', JAEGER_VERSION, 'bin', 'jaeger')
 
 const host = loopbackAddressing.bindHost
 export const jaegerUrl = `http://${host}:${P.jaegerQuery}`
