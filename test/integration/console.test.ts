@@ -8,6 +8,8 @@ import { type Tenant, seedTenant } from '../support/tenants.js'
 
 const region = 'eu-central-1' as const
 const link = `ap-southeast-1|${region}`
+/** How long the page may take to show a change: a snapshot a second, the breaker's 2 s deadline, a scrape. */
+const WAIT = { timeout: 15_000, interval: 100 }
 
 /**
  * `fleet console` against the running fleet, in headless Debian Chromium: what the page draws
@@ -45,29 +47,29 @@ describe('fleet console in Chromium', () => {
 
   it('listens on 127.0.0.1 and shows the writer and every link up', async () => {
     expect(new URL(consoleUrl).hostname).toBe('127.0.0.1')
-    await expect.poll(() => page.locator('[data-field="writer"]').textContent()).toBe(fleet.writer)
-    await expect.poll(() => page.locator('g[data-link]').evaluateAll((gs) => gs.map((g) => (g as SVGGElement).dataset.state))).toEqual(['up', 'up', 'up'])
-    await expect.poll(() => page.locator(`[data-node="${fleet.writer}"]`).getAttribute('data-writer')).toBe('true')
+    await expect.poll(() => page.locator('[data-field="writer"]').textContent(), WAIT).toBe(fleet.writer)
+    await expect.poll(() => page.locator('g[data-link]').evaluateAll((gs) => gs.map((g) => (g as SVGGElement).dataset.state)), WAIT).toEqual(['up', 'up', 'up'])
+    await expect.poll(() => page.locator(`[data-node="${fleet.writer}"]`).getAttribute('data-writer'), WAIT).toBe('true')
   })
 
   it('draws eu-central-1’s link cut and its sales going provisional, then the backlog drained after the heal', async () => {
     onTestFinished(() => setRegionLinks(region, true))
     await page.getByRole('button', { name: `Cut ${region}'s WAN links` }).click()
-    await expect.poll(() => page.locator(`g[data-link="${link}"]`).getAttribute('data-state')).toBe('cut')
-    await expect.poll(() => card().getAttribute('data-write-path'), { timeout: 15_000 }).toBe('down')
+    await expect.poll(() => page.locator(`g[data-link="${link}"]`).getAttribute('data-state'), WAIT).toBe('cut')
+    await expect.poll(() => card().getAttribute('data-write-path'), WAIT).toBe('down')
 
     for (let i = 0; i < 3; i++) expect((await postSale(t.till(region), t.sale(region, 1))).status).toBe(202)
-    await expect.poll(async () => Number(await field('backlog-sales').textContent()), { timeout: 15_000 }).toBeGreaterThanOrEqual(3)
-    await expect.poll(async () => Number(await field('provisional-rate').textContent())).toBeGreaterThan(0)
+    await expect.poll(async () => Number(await field('backlog-sales').textContent()), WAIT).toBeGreaterThanOrEqual(3)
+    await expect.poll(async () => Number(await field('provisional-rate').textContent()), WAIT).toBeGreaterThan(0)
     if (process.env.POS_CONSOLE_SCREENSHOT) await page.screenshot({ path: process.env.POS_CONSOLE_SCREENSHOT, fullPage: true })
 
     // By keyboard, as a user without a mouse would.
     await page.getByRole('button', { name: `Heal ${region}'s WAN links` }).focus()
     await page.keyboard.press('Enter')
-    await expect.poll(() => page.locator(`g[data-link="${link}"]`).getAttribute('data-state')).toBe('up')
-    await expect.poll(() => card().getAttribute('data-write-path'), { timeout: 15_000 }).toBe('up')
+    await expect.poll(() => page.locator('#status').textContent(), WAIT).toContain(`healed every WAN link of ${region}`)
+    await expect.poll(() => page.locator(`g[data-link="${link}"]`).getAttribute('data-state'), WAIT).toBe('up')
+    await expect.poll(() => card().getAttribute('data-write-path'), WAIT).toBe('up')
     await expect.poll(async () => Number(await field('backlog-sales').textContent()), { timeout: 30_000 }).toBe(0)
-    await expect.poll(() => page.locator('#status').textContent()).toContain(`healed every WAN link of ${region}`)
   })
 
   it('refuses an unknown region with 400 problem+json, and made no request beyond itself', async () => {
