@@ -11,6 +11,8 @@ readonly TOXIPROXY_VERSION=v2.12.0
 # The newest helm v3 release; its go.mod needs Go 1.26.
 readonly HELM_VERSION=v3.22.0
 readonly GO_MIN_MINOR=26
+# The API fuzzer the contract test runs against the fleet (PyPI, in its own virtualenv).
+readonly SCHEMATHESIS_VERSION=4.32.5
 
 repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 cache=$(realpath -m -- "${POS_FLEET_CACHE:-$repo/.cache}")
@@ -254,6 +256,24 @@ step_kafka() {
   outcome="installed ($version, $(find "$dir/libs" -name '*.jar' | wc -l) jars)"
 }
 
+# A virtualenv per version under $cache/schemathesis: st is complete only once .complete exists.
+step_schemathesis() {
+  local dir=$cache/schemathesis/$SCHEMATHESIS_VERSION
+  if [[ -f $dir/.complete && -x $dir/bin/st ]]; then
+    outcome="already present ($SCHEMATHESIS_VERSION)"
+    return
+  fi
+  require_command python3 "Python 3.9+ is needed for schemathesis (apt-get install python3 python3-venv)"
+  if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+    quietly "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv
+  fi
+  rm -rf -- "$dir"
+  quietly python3 -m venv -- "$dir"
+  quietly "$dir/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  touch -- "$dir/.complete"
+  outcome="installed ($SCHEMATHESIS_VERSION)"
+}
+
 main() {
   local start
   start=$(micros)
@@ -267,6 +287,7 @@ main() {
   step helm step_helm
   step kafka step_kafka
   step chromium step_chromium
+  step schemathesis step_schemathesis
   echo "bootstrap: done in $(seconds_since "$start"); tools in $bin"
 }
 

@@ -1,12 +1,15 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
-import { Problem, type ProblemCode } from './problem.js'
+import { Problem, type ProblemCode, ProblemSchema } from './problem.js'
 import { isWritePathUnavailable, writePathUnavailable } from './db/errors.js'
+import { type OpenApiInfo, declareResponses, openApi, platformResponses } from './openapi.js'
 
 export interface HttpAppOptions {
   logger: FastifyServerOptions['logger']
   /** Largest accepted request body in bytes. */
   bodyLimit?: number
+  /** The service's OpenAPI document, served at GET /openapi.json. */
+  openApi: OpenApiInfo & { securitySchemes?: boolean }
 }
 
 const FASTIFY_CODES: Record<string, ProblemCode> = {
@@ -46,14 +49,29 @@ export function createHttpApp(options: HttpAppOptions) {
   const app = Fastify({
     logger: options.logger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
-    // Shutdown: answer new requests 503 while in-flight ones finish.
-    return503OnClosing: true,
+    // Shutdown answers new requests 503 (the hook below, as problem+json) while in-flight ones finish.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     // Two synchronous log lines per request are a measurable share of a 2-core box at
     // hundreds of req/s: access lines go to debug (below), rejections and errors stay at info+.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addSchema(ProblemSchema)
+  // Before @fastify/swagger's own onRoute hook: the document shows what the platform answers too.
+  app.addHook('onRoute', (route) => declareResponses(route, platformResponses(route)))
+  void app.register(openApi, options.openApi)
+
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return
+    reply.header('connection', 'close')
+    throw new Problem('temporarily-unavailable', 'the service is shutting down; retry on another instance', {}, { 'retry-after': '1' })
+  })
 
   // JSON only: fastify would otherwise parse text/plain bodies and fail them on the schema.
   app.removeContentTypeParser('text/plain')

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { Currency, Id, MinorUnits, ProblemSchema, Sku } from '@pos-fleet/platform/schemas'
+import { Currency, Id, MinorUnits, Sku } from '@pos-fleet/platform/schemas'
 
 export { SessionTokenHeaders, Sku } from '@pos-fleet/platform/schemas'
 
@@ -53,5 +53,3 @@ export const Sale = Type.Object({
   sessionToken: Type.Optional(Type.String({ description: 'writer GTID position; send as X-Session-Token to read your write' })),
   readFrom: Type.Optional(Type.String({ description: 'replica | replica-after-wait | primary (writer region) | write-path' })),
 })
-
-export const Problem = ProblemSchema
