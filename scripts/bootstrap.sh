@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a fresh machine (Debian 12, as root or with sudo) to run the native fleet:
-# MariaDB, pnpm and the workspace dependencies, toxiproxy, helm, the Kafka broker jars and
-# Chromium (for the load-test report's browser test).
+# MariaDB, pnpm and the workspace dependencies, toxiproxy, helm, the Kafka broker jars,
+# Chromium (for the load-test report's browser test) and schemathesis (the API fuzzer).
 # Idempotent: each step checks for what it would install first, so a re-run takes seconds.
 #
 # POS_FLEET_CACHE overrides the build/download cache (default: <repo>/.cache).
@@ -256,10 +256,11 @@ step_kafka() {
   outcome="installed ($version, $(find "$dir/libs" -name '*.jar' | wc -l) jars)"
 }
 
-# A virtualenv per version under $cache/schemathesis: st is complete only once .complete exists.
+# A virtualenv per version under $cache/schemathesis (complete once .complete exists), linked as $bin/st.
 step_schemathesis() {
   local dir=$cache/schemathesis/$SCHEMATHESIS_VERSION
   if [[ -f $dir/.complete && -x $dir/bin/st ]]; then
+    ln -sfn -- "$dir/bin/st" "$bin/st"
     outcome="already present ($SCHEMATHESIS_VERSION)"
     return
   fi
@@ -271,6 +272,7 @@ step_schemathesis() {
   quietly python3 -m venv -- "$dir"
   quietly "$dir/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
   touch -- "$dir/.complete"
+  ln -sfn -- "$dir/bin/st" "$bin/st"
   outcome="installed ($SCHEMATHESIS_VERSION)"
 }
 

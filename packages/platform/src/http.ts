@@ -23,6 +23,9 @@ const FASTIFY_CODES: Record<string, ProblemCode> = {
 function toProblem(err: FastifyError): Problem {
   if (err instanceof Problem) return err
   if (err.validation) {
+    if (err.validationContext === 'headers' && err.validation.some((v) => v.params?.missingProperty === 'idempotency-key')) {
+      return new Problem('idempotency-key-missing', 'send an Idempotency-Key header, unique per sale attempt')
+    }
     const errors = err.validation.map((v) => ({ in: err.validationContext, path: v.instancePath, message: v.message }))
     return new Problem('validation-failed', err.message, { errors })
   }

@@ -259,7 +259,7 @@ export interface operations {
                     sku: string;
                     quantity: number;
                     reason: "restock" | "adjustment" | "count-correction" | "shrinkage";
-                };
+                } & (unknown & unknown);
             };
         };
         responses: {

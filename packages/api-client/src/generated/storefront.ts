@@ -409,8 +409,9 @@ export interface operations {
     createSale: {
         parameters: {
             query?: never;
-            header?: {
-                "idempotency-key"?: string;
+            header: {
+                /** @description unique per sale attempt, the same on every retry of it (visible ASCII) */
+                "idempotency-key": string;
             };
             path?: never;
             cookie?: never;

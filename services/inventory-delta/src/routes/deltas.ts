@@ -8,7 +8,7 @@ import { problemResponse, securedBy } from '@pos-fleet/platform/openapi'
 import { Problem } from '@pos-fleet/platform/problem'
 import { Id, SessionTokenHeaders, Sku } from '@pos-fleet/platform/schemas'
 import { type Answer, commitOrQueue } from '@pos-fleet/platform/store-and-forward'
-import { type DeltaRequest, MANAGER_REASONS, checkDeltaSign, sameDelta } from '../domain/delta.js'
+import { DELTA_SIGN_RULES, type DeltaRequest, MANAGER_REASONS, sameDelta } from '../domain/delta.js'
 import type { DeltasRepository } from '../repositories/deltas-repository.js'
 import { type PendingDelta, pendingEffects } from '../store-and-forward/pending.js'
 
@@ -24,7 +24,7 @@ const DeltaBody = Type.Object(
     quantity: Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, not: { const: 0 } }),
     reason: Type.Union(MANAGER_REASONS.map((r) => Type.Literal(r))),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, allOf: DELTA_SIGN_RULES },
 )
 
 const DeltaAccepted = Type.Object({
@@ -98,7 +98,6 @@ export const deltaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { merchantId } = managerOf(request)
       const delta = request.body as DeltaRequest
-      checkDeltaSign(delta)
       await checkScope(app.deltas, merchantId, delta.storeId, delta.sku)
       const answer = await commitOrQueue<PendingDelta, DeltaAnswer['body']>({
         breaker: app.writePath,

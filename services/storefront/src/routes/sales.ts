@@ -12,7 +12,12 @@ import { type NewSale, type SaleView, viewOfNewSale } from '../repositories/sale
 import { type PendingSale, provisionalView, withinOfflineFloor } from '../store-and-forward/pending-sale.js'
 import { Sale, SaleRequest, SessionTokenHeaders } from './schemas.js'
 
-const IdempotencyKey = Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$' })
+const IdempotencyKey = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  pattern: '^[\\x21-\\x7E]+$',
+  description: 'unique per sale attempt, the same on every retry of it (visible ASCII)',
+})
 
 type SaleAnswer = Answer<SaleView & { sessionToken?: string; acceptedAt?: string }>
 const REPLAYED = { 'idempotent-replayed': 'true' }
@@ -73,7 +78,7 @@ export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'While the writer region cannot be reached the sale is accepted provisionally (202) and committed later (store-and-forward).',
         tags: ['sales'],
         security: securedBy('terminalKey'),
-        headers: Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) }),
+        headers: Type.Object({ 'idempotency-key': IdempotencyKey }),
         body: SaleRequest,
         response: {
           201: { ...Sale, description: 'Committed in the writer region', headers: REPLAYED_HEADER },
@@ -89,7 +94,6 @@ export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const terminal = terminalOf(request)
       const idempotencyKey = request.headers['idempotency-key']
-      if (!idempotencyKey) throw new Problem('idempotency-key-missing', 'send an Idempotency-Key header, unique per sale attempt')
       const body = request.body
 
       if (body.storeId !== terminal.storeId) {
