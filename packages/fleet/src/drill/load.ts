@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { type InventoryClient, type StorefrontClient, inventoryClient, storefrontClient } from '@pos-fleet/api-client/index'
 import { type RegionId, REGION_IDS, catalogItem } from '@pos-fleet/topology'
 import type { Endpoints } from '../endpoints.js'
 
@@ -65,18 +66,20 @@ export const DRILL_SKUS: Record<string, Array<{ sku: string; price: number }>> =
 /** A terminal gives up on an answer after this and retries with the same Idempotency-Key. */
 const CLIENT_TIMEOUT_MS = 10_000
 
-export async function drillHttp(url: string, init: { apiKey: string; body?: unknown; headers?: Record<string, string> }) {
-  const res = await fetch(url, {
-    method: init.body === undefined ? 'GET' : 'POST',
-    headers: {
-      authorization: `Bearer ${init.apiKey}`,
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(init.headers ?? {}),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
-  })
-  return { status: res.status, body: (await res.json()) as any }
+/** The region's storefront as a terminal calls it: the generated client, with the terminal's timeout. */
+export function drillStorefront(endpoints: Endpoints, region: RegionId, apiKey: string): StorefrontClient {
+  return storefrontClient(endpoints.regions[region].storefront, { apiKey, timeoutMs: CLIENT_TIMEOUT_MS })
+}
+
+/** The region's inventory-delta, likewise (the URL is read per call: a failover re-points regions). */
+export function drillInventory(endpoints: Endpoints, region: RegionId, apiKey: string): InventoryClient {
+  return inventoryClient(endpoints.regions[region].inventoryDelta, { apiKey, timeoutMs: CLIENT_TIMEOUT_MS })
+}
+
+/** One store's stock of one SKU as `region` answers it, or the status it answered instead. */
+export async function readStock(endpoints: Endpoints, region: RegionId, store: DrillStore, sku: string) {
+  const r = await drillInventory(endpoints, region, store.manager.apiKey).GET('/v1/inventory/{storeId}/{sku}', { params: { path: { storeId: store.storeId, sku } } })
+  return { status: r.response.status, stock: r.data }
 }
 
 export function drillStores(endpoints: Endpoints): DrillStore[] {
@@ -88,8 +91,9 @@ export async function readBaseline(endpoints: Endpoints): Promise<Map<string, nu
   const baseline = new Map<string, number>()
   for (const s of drillStores(endpoints)) {
     for (const { sku } of DRILL_SKUS[s.merchantId]!) {
-      const r = await drillHttp(`${endpoints.regions[endpoints.writer].inventoryDelta}/v1/inventory/${s.storeId}/${sku}`, { apiKey: s.manager.apiKey })
-      baseline.set(`${s.storeId}/${sku}`, r.body.onHand)
+      const r = await readStock(endpoints, endpoints.writer, s, sku)
+      if (!r.stock) throw new Error(`the baseline stock read of ${s.storeId}/${sku} answered HTTP ${r.status}`)
+      baseline.set(`${s.storeId}/${sku}`, r.stock.onHand)
     }
   }
   return baseline
@@ -127,12 +131,12 @@ export function startPosLoad(endpoints: Endpoints, o: { readonly rate: number })
   let slowest: SlowestAnswer = { ms: 0, kind: 'sale', status: 0 }
   const stores = drillStores(endpoints)
 
-  async function timed<T extends { status: number }>(kind: SlowestAnswer['kind'], request: () => Promise<T>): Promise<T> {
+  async function timed<T extends { response: Response }>(kind: SlowestAnswer['kind'], request: () => Promise<T>): Promise<T> {
     const started = performance.now()
     let status: number | null = null
     try {
       const r = await request()
-      status = r.status
+      status = r.response.status
       return r
     } finally {
       const ms = Math.round(performance.now() - started)
@@ -149,26 +153,25 @@ export function startPosLoad(endpoints: Endpoints, o: { readonly rate: number })
       lines: [{ sku: item.sku, quantity }],
       payment: { method, ...(method === 'card' ? { token: 'tok_visa' } : {}), amountMinor: item.price * quantity },
     }
+    const storefront = drillStorefront(endpoints, s.region, s.apiKey)
     const key = `${keyPrefix}${randomUUID()}`
     sentKeys.set(key, intent)
     const sentAt = performance.now()
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        const r = await timed('sale', () =>
-          drillHttp(`${endpoints.regions[s.region].storefront}/v1/sales`, { apiKey: s.apiKey, body, headers: { 'idempotency-key': key } }),
-        )
-        if (r.status === 201 || r.status === 202) {
-          perRegion[s.region][r.status === 201 ? 'salesOnline' : 'salesOffline']++
+        const { data: sale, response } = await timed('sale', () => storefront.POST('/v1/sales', { body, params: { header: { 'idempotency-key': key } } }))
+        if (sale && (response.status === 201 || response.status === 202)) {
+          perRegion[s.region][response.status === 201 ? 'salesOnline' : 'salesOffline']++
           const entry: Accepted = {
             intent,
             region: s.region,
             merchantId: s.merchantId,
             storeId: s.storeId,
             key,
-            saleId: r.body.saleId,
-            mode: r.status === 201 ? 'online' : 'offline',
+            saleId: sale.saleId,
+            mode: response.status === 201 ? 'online' : 'offline',
             method,
-            paymentId: r.body.payment.paymentId,
+            paymentId: sale.payment.paymentId,
             lines: body.lines,
             sentAt,
             answeredAt: performance.now(),
@@ -189,12 +192,13 @@ export function startPosLoad(endpoints: Endpoints, o: { readonly rate: number })
   async function restock(s: DrillStore, n: number): Promise<void> {
     const item = DRILL_SKUS[s.merchantId]![n % 2]!
     const deltaId = `drill-restock-${randomUUID()}`
-    const body = { deltaId, storeId: s.storeId, sku: item.sku, quantity: 5, reason: 'restock' }
+    const body = { deltaId, storeId: s.storeId, sku: item.sku, quantity: 5, reason: 'restock' as const }
+    const inventory = drillInventory(endpoints, s.region, s.manager.apiKey)
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        const r = await timed('restock', () => drillHttp(`${endpoints.regions[s.region].inventoryDelta}/v1/inventory/deltas`, { apiKey: s.manager.apiKey, body }))
-        if (r.status === 201 || r.status === 200 || r.status === 202) {
-          const mode = r.status === 202 ? 'offline' : 'online'
+        const { response } = await timed('restock', () => inventory.POST('/v1/inventory/deltas', { body }))
+        if (response.status === 201 || response.status === 200 || response.status === 202) {
+          const mode = response.status === 202 ? 'offline' : 'online'
           perRegion[s.region][mode === 'online' ? 'restocksOnline' : 'restocksOffline']++
           restocks.push({ region: s.region, merchantId: s.merchantId, storeId: s.storeId, sku: item.sku, deltaId, quantity: 5, mode })
         }
