@@ -184,9 +184,11 @@ describe('POST /v1/sales', () => {
       expect(res.json().expectedAmountMinor).toBe(700)
     })
 
-    it('answers 422 payment-token-required to a card sale without a token', async () => {
+    it('answers 400 validation-failed naming payment/token to a card sale without a token (a rule of the schema)', async () => {
       const { app } = storefront()
-      expectProblem(await post(app, { ...cash(), payment: { method: 'card', amountMinor: 350 } }), 422, 'payment-token-required')
+      const res = await post(app, { ...cash(), payment: { method: 'card', amountMinor: 350 } })
+      expectProblem(res, 400, 'validation-failed')
+      expect(res.json().errors.map((e: { path: string }) => e.path)).toContain('/payment')
     })
 
     it('answers 422 idempotency-key-reused when the key was used with another body', async () => {

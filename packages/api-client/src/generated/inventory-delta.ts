@@ -451,7 +451,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description sessionToken of an earlier write, to read it back */
+                /** @description sessionToken of an earlier write, to read it back; empty: none */
                 "x-session-token"?: string;
             };
             path: {

@@ -428,7 +428,7 @@ export interface operations {
                         method: "card" | "cash";
                         token?: string;
                         amountMinor: number;
-                    };
+                    } & unknown;
                 };
             };
         };
@@ -572,7 +572,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown SKU, mixed currencies, a payment that does not match the total, a card without a token, or an Idempotency-Key reused with another body */
+            /** @description Unknown SKU, mixed currencies, a payment that does not match the total, or an Idempotency-Key reused with another body */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -598,7 +598,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description sessionToken of an earlier write, to read it back */
+                /** @description sessionToken of an earlier write, to read it back; empty: none */
                 "x-session-token"?: string;
             };
             path: {

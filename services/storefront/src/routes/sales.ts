@@ -86,7 +86,7 @@ export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
           400: problemResponse('The request is not valid, or has no Idempotency-Key'),
           403: problemResponse('The key is not a terminal key, or the terminal sells for another store'),
           404: problemResponse('No such store for this merchant'),
-          422: problemResponse('Unknown SKU, mixed currencies, a payment that does not match the total, a card without a token, or an Idempotency-Key reused with another body'),
+          422: problemResponse('Unknown SKU, mixed currencies, a payment that does not match the total, or an Idempotency-Key reused with another body'),
           503: problemResponse('The writer region cannot be reached and the sale cannot be queued (or is a card sale above the offline floor limit)', { retryAfter: true }),
         },
       },

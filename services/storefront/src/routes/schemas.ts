@@ -18,7 +18,8 @@ export const SaleRequest = Type.Object(
         token: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^tok_[A-Za-z0-9_]+$' })),
         amountMinor: MinorUnits,
       },
-      { additionalProperties: false },
+      // A card payment needs the gateway's token.
+      { additionalProperties: false, allOf: [{ if: { properties: { method: { const: 'card' } } }, then: { required: ['token'] } }] },
     ),
   },
   { additionalProperties: false },
