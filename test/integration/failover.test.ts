@@ -5,9 +5,22 @@ import mysql from 'mysql2/promise'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { type RegionId, region, topology, wanLink } from '@pos-fleet/topology'
 import { runCli } from '../../packages/fleet/src/commands/program.js'
-import { endpointsFile, readEndpoints } from '../../packages/fleet/src/endpoints.js'
+import { endpointsFile, readEndpoints, withWriter, writeEndpoints } from '../../packages/fleet/src/endpoints.js'
+import { recordedDurability } from '../../packages/fleet/src/durability.js'
+import { findErrant, replayErrant, rewindToPromotion } from '../../packages/fleet/src/failover/errant.js'
+import {
+  detectWriterDeath,
+  fenceLostWriter,
+  loseWriterRegion,
+  promoteSurvivor,
+  rankSurvivors,
+  rejoinAsReplica,
+  reopenWritePath,
+  repointSurvivors,
+  restartFenced,
+} from '../../packages/fleet/src/failover/unplanned.js'
 import { failoverLockFile } from '../../packages/fleet/src/failover/lock.js'
-import { switchover } from '../../packages/fleet/src/failover/switchover.js'
+import { relocatePaymentsWorker, switchover } from '../../packages/fleet/src/failover/switchover.js'
 import { binlogGtid, isReadOnly, replicationStatus, waitReplicaCaughtUp } from '../../packages/fleet/src/infra/mariadb.js'
 import { type FailoverDrillReport, formatFailoverReport } from '../../packages/fleet/src/drill/failover-drill.js'
 import { listProcesses } from '../../packages/fleet/src/infra/processes.js'
@@ -202,8 +215,9 @@ describe('fleet drill failover: the writer region lost under load', () => {
 
   let away: Tenant
   let home: Tenant
+  let fenceShop: Tenant
   beforeAll(async () => {
-    ;[away, home] = await seedTenants({}, {})
+    ;[away, home, fenceShop] = await seedTenants({}, {}, {})
   })
 
   it(`loses ${initial} with 2 s of replication held in the WAN: the acknowledged sales only it had are found as errant GTIDs and recovered; lost 0, duplicated 0`, async () => {
@@ -222,6 +236,45 @@ describe('fleet drill failover: the writer region lost under load', () => {
     const report = await drill('--to', initial)
     await expectRecovered(report, target, initial, home)
   }, 300_000)
+
+  it('fences the lost writer: restarted, it refuses application writes and replicates from nobody until it has rejoined', async () => {
+    const e = current()
+    const from = e.writer
+    const to = regionIds.find((r) => r !== from && r !== 'us-east-1')!
+    const durability = recordedDurability(e)
+    await loseWriterRegion(from)
+    await detectWriterDeath(from)
+    await fenceLostWriter(from, durability)
+    // Cut before anything is promoted: no region's write path leads anywhere.
+    expect((await globalProxyState()).filter((g) => g.enabled)).toEqual([])
+    const promotion = await promoteSurvivor(to, await rankSurvivors(from))
+    await repointSurvivors(to, from)
+    await reopenWritePath(to, e.wanScale)
+    await relocatePaymentsWorker(from, to)
+    writeEndpoints(endpointsFile, withWriter(e, to, to))
+    await restartFenced(from)
+
+    // Fenced: up, read-only from its my.cnf, replicating from nobody, out of every write path.
+    await expect(appWrite(from)).rejects.toMatchObject({ errno: 1290 })
+    expect(await isReadOnly(from)).toBe(true)
+    expect(await replicationStatus(from)).toBeNull()
+    for (const g of await globalProxyState()) expect(g.upstream, g.region).toBe(`127.0.0.1:${region(to).ports.mariadb}`)
+    const shop = fenceShop
+    const sold = await postSale(shop.till(from), shop.sale(from))
+    expect(sold.status, JSON.stringify(sold.body)).toBe(201)
+    const onOldWriter = () => asRoot(from, async (db) => ((await db.query('SELECT id FROM pos.sales WHERE id = ?', [sold.body.saleId]))[0] as unknown[]).length)
+    // Committed at the new writer through the old region's own write path; the fenced instance has nothing of it.
+    expect(await onOldWriter()).toBe(0)
+
+    const errant = await findErrant(from, promotion)
+    await replayErrant(from, errant)
+    await rewindToPromotion(from, promotion, errant.gtids)
+    await rejoinAsReplica(from, to, durability)
+    // Rejoined: it streams from the new writer (the sale arrives) and still refuses application writes.
+    await eventually(async () => (await onOldWriter()) === 1, 15_000, 'the sale replicated to the rejoined writer')
+    await expect(appWrite(from)).rejects.toMatchObject({ errno: 1290 })
+    await expectWriter(to)
+  }, 180_000)
 })
 
 describe('fleet failover refuses, exit 2, and changes nothing', () => {

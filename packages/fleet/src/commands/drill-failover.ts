@@ -24,8 +24,8 @@ export function drillFailoverCommand(ctx: CliContext): Command {
     .addOption(new Option('--json', 'print the report as JSON').default(false))
     .addHelpText('after', '\nExample:\n  fleet drill failover --to eu-central-1')
     .action(async (flags: FailoverFlags) => {
-      const endpoints = await runningFleet()
       if (flags.lag > 3_000) throw usageError(`--lag ${flags.lag} ms is longer than 3s: the replicas would reconnect (slave_net_timeout 4 s) and the backlog would not be a backlog`)
+      const endpoints = await runningFleet()
       if (flags.to === endpoints.writer) throw usageError(`--to ${flags.to} is the writer that the drill loses: name a surviving region`)
       const { formatFailoverReport, runFailoverDrill } = await import('../drill/failover-drill.js')
       const report = await runFailoverDrill(endpoints, {

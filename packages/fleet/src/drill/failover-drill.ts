@@ -167,6 +167,13 @@ async function failOver(endpoints: Endpoints, o: FailoverDrillOptions): Promise<
     rpoSales = acknowledged.length - (await present(newWriter, 'sales', acknowledged)).size
     await step('re-point replicas', () => repointSurvivors(to, from), () => `${regions.filter((r) => r.id !== to && r.id !== from).map((r) => r.id).join(', ')} follow ${to}`)
     await step('re-point write paths', () => reopenWritePath(to, endpoints.wanScale), () => `every region writes to ${to}`)
+    // The reconcilers start now, while payments-worker moves: watched from here, not after it.
+    const provisionalIds = () => load.accepted.filter((a) => a.mode === 'offline').map((a) => a.saleId)
+    const reconciling = waitPresent(newWriter, 'sales', provisionalIds, o.convergeTimeoutMs).then((n) => {
+      reconciledAt = performance.now()
+      return n
+    })
+    reconciling.catch(() => undefined)
     const current = withWriter(endpoints, to, null)
     writeEndpoints(endpointsFile, { ...current, regions: { ...current.regions, [from]: { ...current.regions[from], fenced: true } } })
     await step('relocate payments-worker', () => relocatePaymentsWorker(from, to), () => `${from} (dead) → ${to}`)
@@ -175,8 +182,7 @@ async function failOver(endpoints: Endpoints, o: FailoverDrillOptions): Promise<
     await step('first sale committed', async () => {
       while ((firstCommitAt = firstCommitAfter(load, deathAt)) === undefined && since(deathAt) < 60_000) await sleep(100)
     }, () => (firstCommitAt ? `at +${Math.round(firstCommitAt - deathAt)} ms after the death` : 'none within 60 s'))
-    await step('reconcile', () => waitPresent(newWriter, 'sales', () => load.accepted.filter((a) => a.mode === 'offline').map((a) => a.saleId), o.convergeTimeoutMs), (n) => `${n} provisional sales committed at ${to}`)
-    reconciledAt = performance.now()
+    await step('reconcile', () => reconciling, (n) => `${n} provisional sales committed at ${to}, the last at +${Math.round(reconciledAt! - deathAt)} ms after the death`)
     fence = await step('restart old writer fenced', async () => {
       await restartFenced(from)
       return provenFenced(from, to)
@@ -196,6 +202,12 @@ async function failOver(endpoints: Endpoints, o: FailoverDrillOptions): Promise<
     }, () => `${from} rewound to ${promotionGtid} (flashback), replicating from ${to}`)
     rejoinedAt = performance.now()
     writeEndpoints(endpointsFile, withWriter(endpoints, to, to))
+  } catch (error) {
+    const done = steps.map((s) => s.step)
+    throw new FleetError(
+      `failover drill stopped after ${done.length ? `'${done.at(-1)}'` : 'the writer died'} (done: ${done.join(', ') || 'nothing'}): the fleet is left part-way — inspect it with \`pnpm fleet status\`, or start over with \`pnpm fleet down\` and \`pnpm fleet up --detach\``,
+      { cause: error },
+    )
   } finally {
     await sleep(2_000)
     await load.stop()
