@@ -1,11 +1,20 @@
+import { Problem } from '../problem.js'
 import type { Db, Database } from './client.js'
 
 /** A MariaDB GTID position: domain-server-sequence, comma-separated per domain. */
 export const SESSION_TOKEN_PATTERN = '^[0-9]+-[0-9]+-[0-9]+(,[0-9]+-[0-9]+-[0-9]+)*$'
 const TOKEN_RE = new RegExp(SESSION_TOKEN_PATTERN)
 
+const UINT32_MAX = 2n ** 32n - 1n
+const UINT64_MAX = 2n ** 64n - 1n
+
+/** A GTID position MariaDB can parse: the pattern, and each domain and server id a uint32, each sequence a uint64. */
 export function isSessionToken(value: string): boolean {
-  return TOKEN_RE.test(value)
+  if (!TOKEN_RE.test(value)) return false
+  return value.split(',').every((gtid) => {
+    const [domain, server, seq] = gtid.split('-').map(BigInt) as [bigint, bigint, bigint]
+    return domain <= UINT32_MAX && server <= UINT32_MAX && seq <= UINT64_MAX
+  })
 }
 
 export type ReadSource = 'replica' | 'replica-after-wait' | 'primary' | 'write-path'
@@ -27,6 +36,8 @@ export async function readerFor(
   waitMs: number,
 ): Promise<{ reader: Db; source: ReadSource }> {
   if (!token) return { reader: db.read, source: 'replica' }
+  // Out of range, MASTER_GTID_WAIT fails the statement: a client error, not the server's.
+  if (!isSessionToken(token)) throw new Problem('validation-failed', 'X-Session-Token is not a GTID position (domain-server-sequence, comma-separated)')
   const [rows] = await db.readPool.query(
     'SELECT @@global.read_only AS replica, IF(@@global.read_only, MASTER_GTID_WAIT(?, ?), 0) AS caughtUp',
     [token, waitMs / 1000],
