@@ -52,15 +52,3 @@ export function inventoryClient(baseUrl: string, o: ClientOptions = {}): Invento
 export function gatewayClient(baseUrl: string, o: ClientOptions = {}): GatewayClient {
   return createClient<GatewayPaths>(clientOptions(baseUrl, o))
 }
-
-/** An answer as status and body: the document's success body, or its problem (or whatever else came). */
-export interface Answer<T> {
-  status: number
-  headers: Headers
-  body: T
-}
-
-/** `{ status, headers, body }` of an openapi-fetch result, for callers that branch on the status. */
-export function answer<D, E>(r: { data?: D; error?: E; response: Response }): Answer<D | E> {
-  return { status: r.response.status, headers: r.response.headers, body: (r.data ?? r.error) as D | E }
-}
