@@ -97,7 +97,8 @@ export async function schemathesis(t: FuzzTarget): Promise<FuzzResult> {
   let exitCode = 0
   let output = ''
   try {
-    const r = await run(join(binDir, 'st'), args, { maxBuffer: 64 * 1024 * 1024, timeout: 240_000 })
+    // In the run's own folder: schemathesis keeps a .schemathesis/ cache where it runs.
+    const r = await run(join(binDir, 'st'), args, { cwd: dir, maxBuffer: 64 * 1024 * 1024, timeout: 240_000 })
     output = r.stdout + r.stderr
   } catch (err) {
     const e = err as { code?: number | string; stdout?: string; stderr?: string; message?: string }
