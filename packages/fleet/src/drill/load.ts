@@ -53,6 +53,11 @@ export interface SlowestAnswer {
   status: number | null
 }
 
+/** A request that never got a definitive answer: it may or may not have been committed. */
+export type InDoubt =
+  | { readonly kind: 'sale'; readonly key: string; readonly storeId: string; readonly lines: ReadonlyArray<{ sku: string; quantity: number }> }
+  | { readonly kind: 'restock'; readonly deltaId: string; readonly storeId: string; readonly sku: string; readonly quantity: number }
+
 export type DrillStore = Endpoints['terminals'][number] & { manager: Endpoints['inventoryManagers'][number] }
 
 /** Two items per demo merchant, at the spec's prices. */
@@ -63,7 +68,7 @@ export const DRILL_SKUS: Record<string, Array<{ sku: string; price: number }>> =
   ]),
 )
 
-/** A terminal gives up on an answer after this and retries with the same Idempotency-Key. */
+/** A terminal gives up waiting for an answer after this and retries with the same Idempotency-Key. */
 const CLIENT_TIMEOUT_MS = 10_000
 
 /** The region's storefront as a terminal calls it: the generated client, with the terminal's timeout. */
@@ -76,11 +81,26 @@ export function drillInventory(endpoints: Endpoints, region: RegionId, apiKey: s
   return inventoryClient(endpoints.regions[region].inventoryDelta, { apiKey, timeoutMs: CLIENT_TIMEOUT_MS })
 }
 
+/** An answer's status, its body on a 2xx, and its Retry-After (seconds) when it sent one. */
+function answerOf<T>(r: { data?: T; response: Response }) {
+  const retryAfterS = Number(r.response.headers.get('retry-after'))
+  return { status: r.response.status, data: r.data, ...(Number.isFinite(retryAfterS) && retryAfterS > 0 ? { retryAfterS } : {}) }
+}
+
 /** One store's stock of one SKU as `region` answers it, or the status it answered instead. */
 export async function readStock(endpoints: Endpoints, region: RegionId, store: DrillStore, sku: string) {
   const r = await drillInventory(endpoints, region, store.manager.apiKey).GET('/v1/inventory/{storeId}/{sku}', { params: { path: { storeId: store.storeId, sku } } })
   return { status: r.response.status, stock: r.data }
 }
+
+/**
+ * How a terminal treats an answer that settles nothing — no answer, or a 5xx: the outcome is
+ * unknown, so it retries under the same key (after Retry-After, at most 2 s) for up to about
+ * half a minute. Only a 4xx is a definitive refusal.
+ */
+const ATTEMPTS = 40
+const RETRY_MS = 500
+const retryDelay = (r?: { retryAfterS?: number }) => Math.min(2_000, r?.retryAfterS ? r.retryAfterS * 1000 : RETRY_MS)
 
 export function drillStores(endpoints: Endpoints): DrillStore[] {
   return endpoints.terminals.map((t) => ({ ...t, manager: endpoints.inventoryManagers.find((m) => m.merchantId === t.merchantId)! }))
@@ -110,6 +130,8 @@ export interface PosLoad {
   /** Stock effect of sales sent beyond their intent (an injected broken invariant). */
   readonly extraLines: Array<{ storeId: string; sku: string; quantity: number }>
   readonly perRegion: Record<RegionId, RegionReport>
+  /** Requests still without a definitive answer after every retry: the drill reads their fate from the writer. */
+  readonly inDoubt: InDoubt[]
   slowest(): SlowestAnswer
   /** Sells once more outside the schedule (`intent` given: a retry of that customer's sale under a new key). */
   sell(store: DrillStore, n: number, intent?: number): Promise<Accepted | undefined>
@@ -127,16 +149,17 @@ export function startPosLoad(endpoints: Endpoints, o: { readonly rate: number })
   const accepted: Accepted[] = []
   const restocks: Restock[] = []
   const sentKeys = new Map<string, number>()
+  const inDoubt: InDoubt[] = []
   let intents = 0
   let slowest: SlowestAnswer = { ms: 0, kind: 'sale', status: 0 }
   const stores = drillStores(endpoints)
 
-  async function timed<T extends { response: Response }>(kind: SlowestAnswer['kind'], request: () => Promise<T>): Promise<T> {
+  async function timed<T extends { status: number }>(kind: SlowestAnswer['kind'], request: () => Promise<T>): Promise<T> {
     const started = performance.now()
     let status: number | null = null
     try {
       const r = await request()
-      status = r.response.status
+      status = r.status
       return r
     } finally {
       const ms = Math.round(performance.now() - started)
@@ -153,39 +176,45 @@ export function startPosLoad(endpoints: Endpoints, o: { readonly rate: number })
       lines: [{ sku: item.sku, quantity }],
       payment: { method, ...(method === 'card' ? { token: 'tok_visa' } : {}), amountMinor: item.price * quantity },
     }
-    const storefront = drillStorefront(endpoints, s.region, s.apiKey)
     const key = `${keyPrefix}${randomUUID()}`
     sentKeys.set(key, intent)
     const sentAt = performance.now()
-    for (let attempt = 0; attempt < 5; attempt++) {
+    const storefront = drillStorefront(endpoints, s.region, s.apiKey)
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      let r: ReturnType<typeof answerOf<{ saleId: string; payment: { paymentId: string } }>>
       try {
-        const { data: sale, response } = await timed('sale', () => storefront.POST('/v1/sales', { body, params: { header: { 'idempotency-key': key } } }))
-        if (sale && (response.status === 201 || response.status === 202)) {
-          perRegion[s.region][response.status === 201 ? 'salesOnline' : 'salesOffline']++
-          const entry: Accepted = {
-            intent,
-            region: s.region,
-            merchantId: s.merchantId,
-            storeId: s.storeId,
-            key,
-            saleId: sale.saleId,
-            mode: response.status === 201 ? 'online' : 'offline',
-            method,
-            paymentId: sale.payment.paymentId,
-            lines: body.lines,
-            sentAt,
-            answeredAt: performance.now(),
-          }
-          accepted.push(entry)
-          return entry
+        r = await timed('sale', async () => answerOf(await storefront.POST('/v1/sales', { body, params: { header: { 'idempotency-key': key } } })))
+      } catch {
+        await sleep(RETRY_MS)
+        continue
+      }
+      if (r.data && (r.status === 201 || r.status === 202)) {
+        perRegion[s.region][r.status === 201 ? 'salesOnline' : 'salesOffline']++
+        const entry: Accepted = {
+          intent,
+          region: s.region,
+          merchantId: s.merchantId,
+          storeId: s.storeId,
+          key,
+          saleId: r.data.saleId,
+          mode: r.status === 201 ? 'online' : 'offline',
+          method,
+          paymentId: r.data.payment.paymentId,
+          lines: body.lines,
+          sentAt,
+          answeredAt: performance.now(),
         }
+        accepted.push(entry)
+        return entry
+      }
+      if (r.status < 500) {
         perRegion[s.region].refused++
         return undefined
-      } catch {
-        await sleep(200)
       }
+      await sleep(retryDelay(r))
     }
     perRegion[s.region].refused++
+    inDoubt.push({ kind: 'sale', key, storeId: s.storeId, lines: body.lines })
     return undefined
   }
 
@@ -194,19 +223,24 @@ export function startPosLoad(endpoints: Endpoints, o: { readonly rate: number })
     const deltaId = `drill-restock-${randomUUID()}`
     const body = { deltaId, storeId: s.storeId, sku: item.sku, quantity: 5, reason: 'restock' as const }
     const inventory = drillInventory(endpoints, s.region, s.manager.apiKey)
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      let r: ReturnType<typeof answerOf>
       try {
-        const { response } = await timed('restock', () => inventory.POST('/v1/inventory/deltas', { body }))
-        if (response.status === 201 || response.status === 200 || response.status === 202) {
-          const mode = response.status === 202 ? 'offline' : 'online'
-          perRegion[s.region][mode === 'online' ? 'restocksOnline' : 'restocksOffline']++
-          restocks.push({ region: s.region, merchantId: s.merchantId, storeId: s.storeId, sku: item.sku, deltaId, quantity: 5, mode })
-        }
-        return
+        r = await timed('restock', async () => answerOf(await inventory.POST('/v1/inventory/deltas', { body })))
       } catch {
-        await sleep(200)
+        await sleep(RETRY_MS)
+        continue
       }
+      if (r.status === 201 || r.status === 200 || r.status === 202) {
+        const mode = r.status === 202 ? 'offline' : 'online'
+        perRegion[s.region][mode === 'online' ? 'restocksOnline' : 'restocksOffline']++
+        restocks.push({ region: s.region, merchantId: s.merchantId, storeId: s.storeId, sku: item.sku, deltaId, quantity: 5, mode })
+        return
+      }
+      if (r.status < 500) return
+      await sleep(retryDelay(r))
     }
+    inDoubt.push({ kind: 'restock', deltaId, storeId: s.storeId, sku: item.sku, quantity: 5 })
   }
 
   let stopped = false
@@ -230,6 +264,7 @@ export function startPosLoad(endpoints: Endpoints, o: { readonly rate: number })
     sentKeys,
     extraLines: [],
     perRegion,
+    inDoubt,
     slowest: () => slowest,
     sell,
     newIntent: () => intents++,
