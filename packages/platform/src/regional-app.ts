@@ -11,6 +11,7 @@ import type { ReferenceData } from './reference-data.js'
 import type { StaleIfError } from './stale-if-error.js'
 import { type App, createHttpApp, notFound } from './http.js'
 import { loggerOptions } from './logger.js'
+import { type OpenApiInfo, declareResponses, problemResponse } from './openapi.js'
 import { regionalOps } from './standard-routes.js'
 
 export type RegionalEnv = Static<TObject<typeof BaseEnv & typeof DatabaseEnv & typeof KafkaEnv>>
@@ -65,16 +66,21 @@ export const regionalContext = fp<RegionalContext>(
  * decorators and /healthz, /readyz, /metrics. The service then registers its repositories
  * and queues (fastify-plugin decorators) and its routes under `apiScope`.
  */
-export function createRegionalApp(service: string, deps: RegionalDeps, o: { bodyLimit?: number } = {}): App {
+export function createRegionalApp(service: string, deps: RegionalDeps, o: { bodyLimit?: number; openApi: OpenApiInfo }): App {
   const { logger, ...context } = deps
   const app = createHttpApp({
     logger: logger ?? loggerOptions(service, deps.config.POS_REGION, deps.config.LOG_LEVEL),
     ...(o.bodyLimit ? { bodyLimit: o.bodyLimit } : {}),
+    openApi: o.openApi,
   })
   void app.register(regionalContext, context)
   void app.register(regionalOps)
   return app
 }
+
+const UNAUTHORIZED = problemResponse('No API key, or one the fleet does not know', {
+  headers: { 'www-authenticate': { type: 'string', const: 'Bearer' } },
+})
 
 /**
  * The /v1 scope: an encapsulated plugin (register it with `{ prefix: '/v1' }`), so its
@@ -83,6 +89,8 @@ export function createRegionalApp(service: string, deps: RegionalDeps, o: { body
  */
 export function apiScope(...routes: FastifyPluginAsyncTypebox[]): FastifyPluginAsyncTypebox {
   return async (v1) => {
+    // The key hook answers 401 before any handler runs: every route of the scope can.
+    v1.addHook('onRoute', (route) => declareResponses(route, { 401: UNAUTHORIZED }))
     await v1.register(apiKeyAuth, { authenticate: v1.authenticate })
     v1.setNotFoundHandler(notFound)
     for (const r of routes) await v1.register(r)

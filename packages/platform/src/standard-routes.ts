@@ -34,7 +34,13 @@ export async function localRole(db: Db): Promise<RegionRole | 'unknown'> {
 
 /** Prometheus text from the process's meter provider. */
 export async function metricsRoute(app: FastifyInstance): Promise<void> {
-  app.get('/metrics', (request, reply) => {
+  const exposition = { schema: { type: 'string' } }
+  const schema = {
+    summary: 'Prometheus metrics of this process',
+    tags: ['operations'],
+    response: { 200: { description: 'Prometheus text exposition', content: { 'text/plain': exposition } } },
+  }
+  app.get('/metrics', { schema }, (request, reply) => {
     reply.hijack()
     serveMetrics(request.raw, reply.raw)
   })

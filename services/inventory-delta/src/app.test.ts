@@ -94,12 +94,14 @@ describe('POST /v1/inventory/deltas', () => {
     expectProblem(await post(app, { ...restock(), ...change }), 400, 'validation-failed')
   })
 
-  it('answers 400 to a negative restock and 422 unknown-sku / 404 store-not-found out of the merchant\'s scope', async () => {
+  it('answers 400 to a negative restock or a positive shrinkage and 422 unknown-sku / 404 store-not-found out of the merchant\'s scope', async () => {
     const { app, deltas } = service()
     expectProblem(await post(app, restock(undefined, -5)), 400, 'validation-failed')
+    expectProblem(await post(app, { ...restock(), reason: 'shrinkage' }), 400, 'validation-failed')
     expectProblem(await post(app, { ...restock(), sku: 'NOPE' }), 422, 'unknown-sku')
     expectProblem(await post(app, { ...restock(), storeId: 'st-other' }), 404, 'store-not-found')
     expect(deltas.rows.size).toBe(0)
+    expect((await post(app, { ...restock(undefined, -5), reason: 'adjustment' })).statusCode).toBe(201)
   })
 
   it('answers 401 without a key and 403 to a terminal key', async () => {

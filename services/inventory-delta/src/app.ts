@@ -8,7 +8,13 @@ export type InventoryDeltaDeps = RegionalDeps & RepositoriesOptions
 /** inventory-delta as a plain app: no ports, no signals — tests `inject` into it. */
 export function buildApp(deps: InventoryDeltaDeps): App {
   const { deltas, deltaQueue, salesView, ...regional } = deps
-  const app = createRegionalApp('inventory-delta', regional)
+  const app = createRegionalApp('inventory-delta', regional, {
+    openApi: {
+      title: 'inventory-delta',
+      description: 'Stock per store and SKU as a sum of deltas: adjustments by inventory managers, stock reads by terminals and managers.',
+      version: '1.0.0',
+    },
+  })
   void app.register(repositories, { deltas, deltaQueue, salesView })
   void app.register(apiScope(deltaRoutes), { prefix: '/v1' })
   return app

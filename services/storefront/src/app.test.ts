@@ -190,9 +190,11 @@ describe('POST /v1/sales', () => {
       expect(res.json().expectedAmountMinor).toBe(700)
     })
 
-    it('answers 422 payment-token-required to a card sale without a token', async () => {
+    it('answers 400 validation-failed naming payment/token to a card sale without a token (a rule of the schema)', async () => {
       const { app } = storefront()
-      expectProblem(await post(app, { ...cash(), payment: { method: 'card', amountMinor: 350 } }), 422, 'payment-token-required')
+      const res = await post(app, { ...cash(), payment: { method: 'card', amountMinor: 350 } })
+      expectProblem(res, 400, 'validation-failed')
+      expect(res.json().errors.map((e: { path: string }) => e.path)).toContain('/payment')
     })
 
     it('answers 422 idempotency-key-reused when the key was used with another body', async () => {
@@ -356,6 +358,31 @@ describe('the /v1 scope', () => {
   it('answers an unknown path outside /v1 404 without asking for a key', async () => {
     const { app } = storefront()
     expectProblem(await app.inject({ method: 'GET', url: '/nope' }), 404, 'not-found')
+  })
+
+  it('answers a method a /v1 path does not serve 405 with Allow, and 401 first without a key', async () => {
+    const { app } = storefront()
+    const auth = { authorization: `Bearer ${TERMINAL_KEY}` }
+    const other = await app.inject({ method: 'DELETE', url: '/v1/sales', headers: auth })
+    expectProblem(other, 405, 'method-not-allowed')
+    expect(other.headers.allow).toBe('POST')
+    expect((await app.inject({ method: 'PUT', url: `/v1/sales/${randomUUID()}`, headers: auth })).headers.allow).toBe('GET, HEAD')
+    // A body method with no Content-Type fails in the parser, before the not-found handler: still 405.
+    expectProblem(await app.inject({ method: 'QUERY', url: '/v1/catalog/items', headers: auth }), 405, 'method-not-allowed')
+    expectProblem(await app.inject({ method: 'DELETE', url: '/v1/sales' }), 401, 'unauthorized')
+  })
+})
+
+describe('GET /openapi.json', () => {
+  it('serves the OpenAPI 3.1 document without a key, every /v1 operation with its security scheme', async () => {
+    const { app } = storefront()
+    const res = await app.inject({ method: 'GET', url: '/openapi.json' })
+    expect(res.statusCode).toBe(200)
+    const doc = res.json()
+    expect(doc.openapi).toBe('3.1.0')
+    expect(doc.paths['/v1/sales'].post.security).toEqual([{ terminalKey: [] }])
+    expect(doc.paths['/v1/sales'].post.parameters).toContainEqual(expect.objectContaining({ in: 'header', name: 'idempotency-key', required: true }))
+    expect(doc.paths['/v1/sales'].post.responses['503'].headers['retry-after']).toBeDefined()
   })
 })
 

@@ -9,7 +9,14 @@ export type StorefrontDeps = RegionalDeps & RepositoriesOptions
 /** The storefront as a plain app: no ports, no signals — tests `inject` into it. */
 export function buildApp(deps: StorefrontDeps): App {
   const { repositories: standIns, queue, ...regional } = deps
-  const app = createRegionalApp('storefront', regional, { bodyLimit: 64 * 1024 })
+  const app = createRegionalApp('storefront', regional, {
+    bodyLimit: 64 * 1024,
+    openApi: {
+      title: 'storefront',
+      description: "The POS terminals' API: catalog, checkout and sale lookup in the terminal's own region.",
+      version: '1.0.0',
+    },
+  })
   void app.register(repositories, { repositories: standIns, queue })
   void app.register(apiScope(catalogRoutes, salesRoutes), { prefix: '/v1' })
   return app
