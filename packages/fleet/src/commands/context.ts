@@ -18,10 +18,17 @@ export function createContext(io: CliIo): CliContext {
 }
 
 /**
- * The running fleet, or a FleetError (exit 2). Imported on use: fleet.ts pulls in the Kafka and
+ * The running fleet — native, or the compose fleet when endpoints.json says so — or a FleetError
+ * (exit 2). Imported on use: fleet.ts pulls in the Kafka and
  * MariaDB clients, which `--help` and a bad flag have no need to load.
  */
 export async function runningFleet(): Promise<Endpoints> {
+  const { readComposeEndpoints } = await import('../compose/admin-url.js')
+  const compose = readComposeEndpoints()
+  if (compose) {
+    const { requireRunningComposeFleet } = await import('../compose/compose-fleet.js')
+    return requireRunningComposeFleet(compose)
+  }
   const { requireRunningFleet } = await import('../fleet.js')
   return requireRunningFleet()
 }

@@ -1,0 +1,36 @@
+/**
+ * Who holds a port on 127.0.0.1, in words an operator can act on: a process of the native fleet
+ * (its registry), a container of a compose fleet (the Docker engine), or any other program (`ss`).
+ * The native and the compose fleet publish the same ports, so each names the other this way.
+ */
+import { execa } from 'execa'
+import { COMPOSE_PROJECT } from '../compose/project-name.js'
+import { type TrackedProcess, isRunning } from './processes.js'
+
+const LOOKUP_TIMEOUT_MS = 5_000
+
+async function containerOn(port: number): Promise<{ name: string; project: string } | undefined> {
+  const run = await execa('docker', ['ps', '--filter', `publish=${port}`, '--format', '{{.Names}}\t{{.Label "com.docker.compose.project"}}'], {
+    reject: false,
+    timeout: LOOKUP_TIMEOUT_MS,
+  })
+  if (run.exitCode !== 0 || !run.stdout.trim()) return undefined
+  const [name = '', project = ''] = run.stdout.trim().split('\n')[0]!.split('\t')
+  return { name, project }
+}
+
+async function listenerOn(port: number): Promise<string | undefined> {
+  const run = await execa('ss', ['-Hltnp', `sport = :${port}`], { reject: false, timeout: LOOKUP_TIMEOUT_MS })
+  const found = /users:\(\("([^"]+)",pid=(\d+)/.exec(run.stdout ?? '')
+  return found ? `${found[1]} (pid ${found[2]})` : undefined
+}
+
+export async function describePortHolder(port: number, recorded: readonly TrackedProcess[]): Promise<string> {
+  const native = recorded.find((p) => p.ports.includes(port) && isRunning(p))
+  if (native) return `the native fleet (${native.name}, pid ${native.pid}; stop it with \`pnpm fleet down\`)`
+  const container = await containerOn(port)
+  if (container?.project === COMPOSE_PROJECT) return `the compose fleet (container ${container.name}; stop it with \`pnpm fleet compose down\`)`
+  if (container) return `container ${container.name}${container.project ? ` of compose project ${container.project}` : ''}`
+  const listener = await listenerOn(port)
+  return listener ?? 'another program'
+}
