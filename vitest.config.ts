@@ -26,6 +26,21 @@ export default defineConfig({
         },
       },
       {
+        // The compose fleet on a real Docker engine (docker-compose.yml built and started by
+        // `fleet compose up`, one file, in order). It publishes the native fleet's ports, so it
+        // runs in its own phase of `fleet test`, never beside the `fleet` project.
+        test: {
+          name: 'compose',
+          include: ['test/compose/**/*.test.ts'],
+          globalSetup: ['test/compose/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          // Cold image builds (npm, Maven, the Go toolchain) take minutes on two cores.
+          hookTimeout: 1_500_000,
+          teardownTimeout: 120_000,
+        },
+      },
+      {
         // Offline checks of charts/, argocd/, docker-compose.yml and the Dockerfile with real
         // tools (helm, Go text/template, the Kubernetes/Argo CD and compose-spec schemas).
         test: {

@@ -129,8 +129,13 @@ export function composeDocument(writer: RegionId = topology.writer): Record<stri
       ports: [publish(r.ports.mariadb)],
       tmpfs: ['/tmp', `/run/mysqld:uid=${MYSQL_UID},gid=${MYSQL_UID}`],
       volumes: [`${mariadbHost(r.id)}-data:/var/lib/mysql`, init],
-      // ping succeeds once the server accepts TCP (it answers even when the login is refused).
-      healthcheck: { test: ['CMD', 'mariadb-admin', 'ping', '-h', '127.0.0.1', '-P', String(r.ports.mariadb), '--silent'], interval: '2s', timeout: '3s', retries: 60 },
+      // As root over TCP: healthy once the server serves logins, its root account included.
+      healthcheck: {
+        test: ['CMD-SHELL', `mariadb-admin ping -h 127.0.0.1 -P ${r.ports.mariadb} -uroot -p"$$MARIADB_ROOT_PASSWORD" --silent`],
+        interval: '2s',
+        timeout: '3s',
+        retries: 60,
+      },
     })
     volumes[`${kafkaHost(r.id)}-data`] = {}
     services[kafkaHost(r.id)] = hardened(IMAGES.kafka, '640M', {

@@ -10,6 +10,7 @@ import type { CliContext } from './context.js'
  */
 export const TEST_PHASES: readonly { readonly name: string; readonly projects: readonly string[] }[] = [
   { name: 'native', projects: ['unit', 'manifests', 'report', 'fleet'] },
+  { name: 'compose', projects: ['compose'] },
 ]
 
 export function testCommand(ctx: CliContext): Command {
