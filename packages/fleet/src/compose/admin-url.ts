@@ -1,11 +1,10 @@
 /** Which runtime the running fleet's endpoints.json describes, and a compose fleet's admin access. */
 import { existsSync, readFileSync } from 'node:fs'
 import type { RegionId } from '@pos-fleet/topology'
-import type { FleetEndpoints } from '../durability.js'
 import { type Endpoints, endpointsFile } from '../endpoints.js'
 
 /** endpoints.json of a compose fleet: the native contract, plus which runtime holds the ports. */
-export type ComposeEndpoints = FleetEndpoints & { readonly runtime: 'compose' }
+export type ComposeEndpoints = Endpoints & { readonly runtime: 'compose' }
 
 export function isComposeFleet(endpoints: Endpoints): endpoints is ComposeEndpoints {
   return (endpoints as Partial<ComposeEndpoints>).runtime === 'compose'

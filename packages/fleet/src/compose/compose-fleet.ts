@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { globalProxies, loopbackAddressing, regions, topology } from '@pos-fleet/topology'
 import { DEFAULT_DURABILITY, type Durability } from '@pos-fleet/topology/durability'
 import { serviceLaunches } from '@pos-fleet/topology/services'
+import type { FleetEndpoints } from '../durability.js'
 import { type Endpoints, describeEndpoints, endpointsFile, readEndpoints, writeEndpoints } from '../endpoints.js'
 import { FleetError } from '../errors.js'
 import { databaseUrls } from '../infra/mariadb.js'
@@ -40,12 +41,11 @@ export function composePorts(): number[] {
 
 /** Exit 2, nothing started, when the native fleet (or anything else) holds a port this fleet publishes. */
 async function assertPortsFree(): Promise<void> {
-  const recorded = listProcesses()
-  const running = recorded.filter(isRunning)
+  const running = listProcesses().filter(isRunning)
   const taken: number[] = []
   for (const port of composePorts()) if (!(await isPortFree(port))) taken.push(port)
   if (taken.length > 0) {
-    const described = await Promise.all(taken.slice(0, 3).map(async (port) => `port ${port} is held by ${await describePortHolder(port, recorded)}`))
+    const described = await Promise.all(taken.slice(0, 3).map(async (port) => `port ${port} is held by ${await describePortHolder(port, running)}`))
     const more = taken.length > 3 ? ` (and ${taken.length - 3} more of its ports)` : ''
     throw new FleetError(`cannot start the compose fleet: ${described.join('; ')}${more}; nothing was started`, { exitCode: 2 })
   }
@@ -62,7 +62,7 @@ export interface ComposeUpOptions {
 }
 
 export interface ComposeUpResult {
-  readonly endpoints: ComposeEndpoints
+  readonly endpoints: ComposeEndpoints & FleetEndpoints
   readonly buildMs: number
   readonly upMs: number
   readonly startupMs: number
@@ -130,7 +130,7 @@ export async function composeUp(o: ComposeUpOptions): Promise<ComposeUpResult> {
       toxiproxyPort: topology.toxiproxy.apiPort,
       ...credentials,
     })
-    const endpoints: ComposeEndpoints = { ...composeRegions(spec), durability, runtime: 'compose' }
+    const endpoints: ComposeEndpoints & FleetEndpoints = { ...composeRegions(spec), durability, runtime: 'compose' }
     writeEndpoints(endpointsFile, endpoints)
     return { endpoints, buildMs, upMs, startupMs: Date.now() - started }
   } catch (error) {

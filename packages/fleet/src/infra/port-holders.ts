@@ -5,7 +5,6 @@
  */
 import { execa } from 'execa'
 import { COMPOSE_PROJECT } from '../compose/project-name.js'
-import { type TrackedProcess, isRunning } from './processes.js'
 
 const LOOKUP_TIMEOUT_MS = 5_000
 
@@ -25,8 +24,15 @@ async function listenerOn(port: number): Promise<string | undefined> {
   return found ? `${found[1]} (pid ${found[2]})` : undefined
 }
 
-export async function describePortHolder(port: number, recorded: readonly TrackedProcess[]): Promise<string> {
-  const native = recorded.find((p) => p.ports.includes(port) && isRunning(p))
+/** A native fleet process that is running, as the registry (processes.ts) records it. */
+export interface RunningNative {
+  readonly name: string
+  readonly pid: number
+  readonly ports: readonly number[]
+}
+
+export async function describePortHolder(port: number, runningNatives: readonly RunningNative[]): Promise<string> {
+  const native = runningNatives.find((p) => p.ports.includes(port))
   if (native) return `the native fleet (${native.name}, pid ${native.pid}; stop it with \`pnpm fleet down\`)`
   const container = await containerOn(port)
   if (container?.project === COMPOSE_PROJECT) return `the compose fleet (container ${container.name}; stop it with \`pnpm fleet compose down\`)`

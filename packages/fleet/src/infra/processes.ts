@@ -258,7 +258,7 @@ export async function assertPortsFree(ports: readonly number[], owner: string): 
   for (const port of ports) if (!(await isPortFree(port))) taken.push(port)
   if (taken.length === 0) return
   const { describePortHolder } = await import('./port-holders.js')
-  const holders = listProcesses()
+  const holders = listProcesses().filter(isRunning)
   const described = await Promise.all(taken.map(async (port) => `port ${port} already in use, held by ${await describePortHolder(port, holders)}`))
   throw new PortsInUseError(`cannot start ${owner}: ${described.join('; ')}`)
 }
