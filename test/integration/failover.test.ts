@@ -3,12 +3,26 @@ import { rmSync, writeFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import mysql from 'mysql2/promise'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { type RegionId, region, topology } from '@pos-fleet/topology'
+import { type RegionId, region, topology, wanLink } from '@pos-fleet/topology'
 import { runCli } from '../../packages/fleet/src/commands/program.js'
-import { endpointsFile, readEndpoints } from '../../packages/fleet/src/endpoints.js'
+import { endpointsFile, readEndpoints, withWriter, writeEndpoints } from '../../packages/fleet/src/endpoints.js'
+import { recordedDurability } from '../../packages/fleet/src/durability.js'
+import { findErrant, replayErrant, rewindToPromotion } from '../../packages/fleet/src/failover/errant.js'
+import {
+  detectWriterDeath,
+  fenceLostWriter,
+  loseWriterRegion,
+  promoteSurvivor,
+  rankSurvivors,
+  rejoinAsReplica,
+  reopenWritePath,
+  repointSurvivors,
+  restartFenced,
+} from '../../packages/fleet/src/failover/unplanned.js'
 import { failoverLockFile } from '../../packages/fleet/src/failover/lock.js'
-import { switchover } from '../../packages/fleet/src/failover/switchover.js'
-import { isReadOnly, replicationStatus } from '../../packages/fleet/src/infra/mariadb.js'
+import { relocatePaymentsWorker, switchover } from '../../packages/fleet/src/failover/switchover.js'
+import { binlogGtid, isReadOnly, replicationStatus, waitReplicaCaughtUp } from '../../packages/fleet/src/infra/mariadb.js'
+import { type FailoverDrillReport, formatFailoverReport } from '../../packages/fleet/src/drill/failover-drill.js'
 import { listProcesses } from '../../packages/fleet/src/infra/processes.js'
 import { globalProxyState } from '../../packages/fleet/src/infra/toxiproxy.js'
 import { asRoot } from '../support/faults.js'
@@ -154,6 +168,115 @@ describe('fleet failover --to REGION: a planned switchover', () => {
   }, 180_000)
 })
 
+describe('fleet drill failover: the writer region lost under load', () => {
+  afterAll(restoreInitialWriter, 120_000)
+
+  async function drill(...flags: string[]): Promise<FailoverDrillReport> {
+    const r = await fleetCli('drill', 'failover', '--json', ...flags)
+    const report = JSON.parse(r.stdout) as FailoverDrillReport
+    process.stderr.write(`[drill failover] ${report.from} → ${report.to}: ${formatFailoverReport(report)}\n`)
+    expect(r.code, r.stderr).toBe(0)
+    return report
+  }
+
+  /** Every invariant of the drill, and the fleet it leaves: `to` the writer, the old writer a replica of it. */
+  async function expectRecovered(report: FailoverDrillReport, from: RegionId, to: RegionId, shop: Tenant): Promise<void> {
+    expect(report).toMatchObject({ from, to, lost: 0, duplicated: 0, paymentsCapturedOnce: true, paymentsNotSettled: 0, stockConverged: true, ok: true })
+    expect(report.steps.map((s) => s.step)).toEqual([
+      'detect',
+      'fence',
+      'choose',
+      'promote',
+      're-point replicas',
+      're-point write paths',
+      'relocate payments-worker',
+      'first sale committed',
+      'reconcile',
+      'restart old writer fenced',
+      'find errant transactions',
+      'recover errant',
+      'rejoin old writer',
+    ])
+    // Every region, the lost one included, kept accepting sales.
+    for (const region of regionIds) expect(report.perRegion[region].salesOnline + report.perRegion[region].salesOffline, region).toBeGreaterThan(0)
+    expect(report.reconciled).toBe(report.provisional)
+    expect(report.rto.firstCommitMs).not.toBeNull()
+    // Restarted before it rejoined, the old writer refused an application write on its own port.
+    expect(report.fence).toMatch(/application write refused: .*\(1290\)$/)
+    await expectWriter(to)
+    expect(current().regions[from].fenced).toBeUndefined()
+    await cardSalesCaptured(shop)
+    // Rejoined: a replica of the new writer that refuses application writes and has caught up.
+    await expect(appWrite(from)).rejects.toMatchObject({ errno: 1290 })
+    const status = await replicationStatus(from)
+    expect(status).toMatchObject({ ioThread: 'Yes', sqlThreadRunning: true, masterPort: wanLink(from, to).listenPort })
+    await waitReplicaCaughtUp(from, await binlogGtid(to), 15_000)
+  }
+
+  let away: Tenant
+  let home: Tenant
+  let fenceShop: Tenant
+  beforeAll(async () => {
+    ;[away, home, fenceShop] = await seedTenants({}, {}, {})
+  })
+
+  it(`loses ${initial} with 2 s of replication held in the WAN: the acknowledged sales only it had are found as errant GTIDs and recovered; lost 0, duplicated 0`, async () => {
+    const report = await drill('--to', target, '--lag', '2s')
+    await expectRecovered(report, initial, target, away)
+    // Asynchronous replication: what the writer acknowledged during the hold died with it...
+    expect(report.durability.acknowledgedLossPossible).toBe(true)
+    expect(report.rpoSalesAtPromotion).toBeGreaterThan(0)
+    // ...and came back from its binlog: every errant sale is committed at the new writer.
+    expect(report.errant.sales).toBeGreaterThanOrEqual(report.rpoSalesAtPromotion)
+    expect(report.errant.recovered).toBe(report.errant.sales + report.errant.restocks)
+  }, 300_000)
+
+  it(`fails back to ${initial}, the rejoined old writer, choosing nothing but the target`, async () => {
+    if (current().writer !== target) await switchover(current(), { to: target })
+    const report = await drill('--to', initial)
+    await expectRecovered(report, target, initial, home)
+  }, 300_000)
+
+  it('fences the lost writer: restarted, it refuses application writes and replicates from nobody until it has rejoined', async () => {
+    const e = current()
+    const from = e.writer
+    const to = regionIds.find((r) => r !== from && r !== 'us-east-1')!
+    const durability = recordedDurability(e)
+    await loseWriterRegion(from)
+    await detectWriterDeath(from)
+    await fenceLostWriter(from, durability)
+    // Cut before anything is promoted: no region's write path leads anywhere.
+    expect((await globalProxyState()).filter((g) => g.enabled)).toEqual([])
+    const promotion = await promoteSurvivor(to, await rankSurvivors(from))
+    await repointSurvivors(to, from)
+    await reopenWritePath(to, e.wanScale)
+    await relocatePaymentsWorker(from, to)
+    writeEndpoints(endpointsFile, withWriter(e, to, to))
+    await restartFenced(from)
+
+    // Fenced: up, read-only from its my.cnf, replicating from nobody, out of every write path.
+    await expect(appWrite(from)).rejects.toMatchObject({ errno: 1290 })
+    expect(await isReadOnly(from)).toBe(true)
+    expect(await replicationStatus(from)).toBeNull()
+    for (const g of await globalProxyState()) expect(g.upstream, g.region).toBe(`127.0.0.1:${region(to).ports.mariadb}`)
+    const shop = fenceShop
+    const sold = await postSale(shop.till(from), shop.sale(from))
+    expect(sold.status, JSON.stringify(sold.body)).toBe(201)
+    const onOldWriter = () => asRoot(from, async (db) => ((await db.query('SELECT id FROM pos.sales WHERE id = ?', [sold.body.saleId]))[0] as unknown[]).length)
+    // Committed at the new writer through the old region's own write path; the fenced instance has nothing of it.
+    expect(await onOldWriter()).toBe(0)
+
+    const errant = await findErrant(from, promotion)
+    await replayErrant(from, errant)
+    await rewindToPromotion(from, promotion, errant.gtids)
+    await rejoinAsReplica(from, to, durability)
+    // Rejoined: it streams from the new writer (the sale arrives) and still refuses application writes.
+    await eventually(async () => (await onOldWriter()) === 1, 15_000, 'the sale replicated to the rejoined writer')
+    await expect(appWrite(from)).rejects.toMatchObject({ errno: 1290 })
+    await expectWriter(to)
+  }, 180_000)
+})
+
 describe('fleet failover refuses, exit 2, and changes nothing', () => {
   const initialPort = region(initial).ports.mariadb
   async function unchanged(): Promise<void> {
@@ -196,6 +319,12 @@ describe('fleet failover refuses, exit 2, and changes nothing', () => {
     const r = await fleetCli('failover', '--to', 'us-east-1')
     expect(r.stderr).toMatch(/^fleet: us-east-1's replica is not caught up with ap-southeast-1 \(replica us-east-1 did not reach GTID \S+ within 5000 ms .*\): nothing changed\n$/)
     expect(r.code).toBe(2)
+    await unchanged()
+  })
+
+  it('drill failover: the writer as the region to promote, or a --lag replicas would time out', async () => {
+    expect(await fleetCli('drill', 'failover', '--to', initial)).toMatchObject({ code: 2, stderr: `fleet: --to ${initial} is the writer that the drill loses: name a surviving region\n` })
+    expect(await fleetCli('drill', 'failover', '--lag', '5s')).toMatchObject({ code: 2, stderr: expect.stringContaining('--lag 5000 ms is longer than 3s') })
     await unchanged()
   })
 

@@ -8,6 +8,8 @@ export const endpointsFile = join(stateDir, 'endpoints.json')
 
 export interface RegionEndpoints {
   role: RegionRole
+  /** A lost writer that must not take a write again until it has rejoined as a replica (unplanned failover). */
+  fenced?: boolean
   storefront: string
   inventoryDelta: string
   paymentsWorker?: string

@@ -32,3 +32,17 @@ export async function runningFleet(): Promise<Endpoints> {
   const { requireRunningFleet } = await import('../fleet.js')
   return requireRunningFleet()
 }
+
+/**
+ * The running native fleet, for the commands that kill or re-point its processes by their native
+ * addresses (failover, the failover drill): a compose fleet is refused with exit 2.
+ */
+export async function runningNativeFleet(command: string): Promise<Endpoints> {
+  const endpoints = await runningFleet()
+  const { isComposeFleet } = await import('../compose/admin-url.js')
+  if (isComposeFleet(endpoints)) {
+    const { usageError } = await import('../errors.js')
+    throw usageError(`${command} drives the native fleet only, and the running fleet is the compose fleet: \`pnpm fleet compose down\`, then \`pnpm fleet up --detach\``)
+  }
+  return endpoints
+}

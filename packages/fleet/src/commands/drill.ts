@@ -4,5 +4,5 @@ import { drillFailoverCommand } from './drill-failover.js'
 import { drillPartitionCommand } from './drill-partition.js'
 
 export function drillCommand(ctx: CliContext): Command {
-  return new Command('drill').description('fault drills against the running fleet').addCommand(drillPartitionCommand(ctx)).addCommand(drillFailoverCommand())
+  return new Command('drill').description('fault drills against the running fleet').addCommand(drillPartitionCommand(ctx)).addCommand(drillFailoverCommand(ctx))
 }

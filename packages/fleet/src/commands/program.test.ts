@@ -76,6 +76,8 @@ describe('flags are checked before the fleet guard, and nothing starts', () => {
     [['drill', 'partition', '--region', 'eu-central-1', '--for', '10'], "option '--for <duration>' argument '10' is invalid. a duration needs a unit, e.g. 10s"],
     [['drill', 'partition', '--region', 'eu-central-1', '--rate', '-4'], "option '--rate <n>' argument '-4' is invalid. expected a number above 0"],
     [['drill', 'partition', '--region', 'eu-central-1', '--mode', 'cut'], "option '--mode <mode>' argument 'cut' is invalid. Allowed choices are blackhole, refuse, slow, flap."],
+    [['drill', 'failover', '--to', 'mars'], "option '--to <region>' argument 'mars' is invalid. Allowed choices are ap-southeast-1, eu-central-1, us-east-1."],
+    [['drill', 'failover', '--lag', '2'], "option '--lag <duration>' argument '2' is invalid. a duration needs a unit, e.g. 2s"],
     [['claims', '--report', 'reports/x'], "required option '--sweep <dir>' not specified"],
     [['failover'], "required option '--to <region>' not specified"],
     [['failover', '--to', 'eu-west-9'], "option '--to <region>' argument 'eu-west-9' is invalid. Allowed choices are ap-southeast-1, eu-central-1, us-east-1."],
@@ -99,6 +101,7 @@ describe('commands that need a fleet', () => {
     ['loadtest', '--sweep-checkout', '--rates', '10,20', '--step', '2s'],
     ['drill', 'partition', '--region', 'eu-central-1', '--for', '5s'],
     ['failover', '--to', 'eu-central-1'],
+    ['drill', 'failover', '--to', 'eu-central-1', '--lag', '2s'],
   ].map((argv) => [argv])
   it.each(needing)('fleet %j without a fleet → the guard, exit 2', async (argv) => {
     expect(await fleet(...argv)).toEqual({ code: 2, stdout: '', stderr: NO_FLEET })
@@ -125,8 +128,12 @@ describe('commands that need a fleet', () => {
 })
 
 describe('commands without a fleet', () => {
-  it('drill failover is not built yet: exit 2', async () => {
-    expect(await fleet('drill', 'failover')).toEqual({ code: 2, stdout: '', stderr: "fleet: 'drill failover' is not built yet (tracked by an open issue)\n" })
+  it('drill failover refuses a --lag the replicas would time out, before looking for a fleet', async () => {
+    expect(await fleet('drill', 'failover', '--lag', '5s')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'fleet: --lag 5000 ms is longer than 3s: the replicas would reconnect (slave_net_timeout 4 s) and the backlog would not be a backlog\n',
+    })
   })
 
   it('claims refuses missing run folders, copying nothing', async () => {

@@ -1,12 +1,13 @@
-import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import mysql from 'mysql2/promise'
 import { DEFAULT_DB_WRITE_TIMEOUT_MS } from '@pos-fleet/platform/config'
 import { answerBoundMs } from '@pos-fleet/platform/deadline'
-import { type RegionId, REGION_IDS, catalogItem, isRegionId } from '@pos-fleet/topology'
+import { type RegionId, REGION_IDS, isRegionId } from '@pos-fleet/topology'
 import type { Endpoints } from '../endpoints.js'
-import { databaseUrls } from '../infra/mariadb.js'
 import { type FaultMode, type FaultOptions, injectFault } from '../infra/toxiproxy.js'
+import { awaitInvariants } from './invariants.js'
+import { type DrillStore, type PosLoad, type RegionReport, type SlowestAnswer, expectedStock, readBaseline, startPosLoad } from './load.js'
+
+export type { RegionReport, SlowestAnswer } from './load.js'
 
 /**
  * A deliberately broken invariant, to prove the drill fails when one breaks:
@@ -29,45 +30,6 @@ export interface DrillOptions {
   rate: number
   convergeTimeoutMs: number
   log: (line: string) => void
-}
-
-interface Accepted {
-  /** The customer's sale this answer belongs to: one per sale made, whatever the retries. */
-  intent: number
-  region: RegionId
-  merchantId: string
-  storeId: string
-  key: string
-  saleId: string
-  mode: 'online' | 'offline'
-  method: 'card' | 'cash'
-  paymentId: string
-  lines: Array<{ sku: string; quantity: number }>
-}
-
-interface Restock {
-  region: RegionId
-  merchantId: string
-  storeId: string
-  sku: string
-  deltaId: string
-  quantity: number
-  mode: 'online' | 'offline'
-}
-
-export interface RegionReport {
-  salesOnline: number
-  salesOffline: number
-  refused: number
-  restocksOnline: number
-  restocksOffline: number
-}
-
-export interface SlowestAnswer {
-  ms: number
-  kind: 'sale' | 'restock'
-  /** HTTP status, or null when no answer came before the client gave up. */
-  status: number | null
 }
 
 export interface DrillReport {
@@ -93,172 +55,36 @@ export interface DrillReport {
   ok: boolean
 }
 
-/** Two items per demo merchant, at the spec's prices. */
-const SKUS: Record<string, Array<{ sku: string; price: number }>> = Object.fromEntries(
-  Object.entries({ mer_harbour: ['ESP-DBL', 'CRS-BTR'], mer_linden: ['BK-NOVEL', 'BAG-TOTE'] }).map(([merchantId, skus]) => [
-    merchantId,
-    skus.map((sku) => ({ sku, price: catalogItem(merchantId, sku).priceMinor })),
-  ]),
-)
-
-async function http(url: string, init: { apiKey: string; body?: unknown; headers?: Record<string, string> }) {
-  const res = await fetch(url, {
-    method: init.body === undefined ? 'GET' : 'POST',
-    headers: {
-      authorization: `Bearer ${init.apiKey}`,
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(init.headers ?? {}),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
-  })
-  return { status: res.status, body: (await res.json()) as any }
+/** Runs during the warm-up, before the fault, so its effect does not depend on the mode. */
+async function injectBrokenInvariant(load: PosLoad, inject: BrokenInvariant | undefined, s: DrillStore, afterMs: number): Promise<void> {
+  if (!inject) return
+  await sleep(afterMs)
+  // One cash sale (n = 0) twice, booked as one. Its stock effect is booked, so only the
+  // duplicate check can catch it.
+  const intent = load.newIntent()
+  await load.sell(s, 0, intent)
+  const second = await load.sell(s, 0, intent)
+  if (!second) return
+  load.accepted.splice(load.accepted.indexOf(second), 1)
+  for (const l of second.lines) load.extraLines.push({ storeId: second.storeId, sku: l.sku, quantity: l.quantity })
 }
-
-/** A terminal gives up on an answer after this and retries with the same Idempotency-Key. */
-const CLIENT_TIMEOUT_MS = 10_000
 
 /**
  * Cuts one region's WAN links while every region's terminals keep selling and its
  * inventory managers keep restocking; heals; waits for convergence; then checks the
  * invariants against the writer's database, the gateway's ledger and every region's
- * stock answer. Terminals retry a request that got no answer with the same
- * Idempotency-Key, as a real terminal must.
+ * stock answer.
  */
 export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): Promise<DrillReport> {
-  const perRegion = Object.fromEntries(
-    REGION_IDS.map((r) => [r, { salesOnline: 0, salesOffline: 0, refused: 0, restocksOnline: 0, restocksOffline: 0 }]),
-  ) as Record<RegionId, RegionReport>
   const mode = o.mode ?? 'blackhole'
   const bound = o.answerBoundMs ?? answerBoundMs(DEFAULT_DB_WRITE_TIMEOUT_MS)
-  // Every key of this run starts so: the writer's rows of this run are found by it.
-  const keyPrefix = `drill-${randomUUID()}-`
-  const accepted: Accepted[] = []
-  const restocks: Restock[] = []
-  /** Sales sent that were never accepted still count: the writer may have committed them. */
-  const sentKeys = new Map<string, number>()
-  /** Stock effect of sales sent beyond their intent (the double-sale injection). */
-  const extraLines: Array<{ storeId: string; sku: string; quantity: number }> = []
-  let intents = 0
-  let slowest: SlowestAnswer = { ms: 0, kind: 'sale', status: 0 }
-  async function timed<T extends { status: number }>(kind: SlowestAnswer['kind'], request: () => Promise<T>): Promise<T> {
-    const started = performance.now()
-    let status: number | null = null
-    try {
-      const r = await request()
-      status = r.status
-      return r
-    } finally {
-      const ms = Math.round(performance.now() - started)
-      if (ms > slowest.ms) slowest = { ms, kind, status }
-    }
-  }
-  const stores = endpoints.terminals.map((t) => ({ ...t, manager: endpoints.inventoryManagers.find((m) => m.merchantId === t.merchantId)! }))
-
-  // Baseline stock, read where it is authoritative: the writer region.
-  const baseline = new Map<string, number>()
-  for (const s of stores) {
-    for (const { sku } of SKUS[s.merchantId]!) {
-      const r = await http(`${endpoints.regions[endpoints.writer].inventoryDelta}/v1/inventory/${s.storeId}/${sku}`, { apiKey: s.manager.apiKey })
-      baseline.set(`${s.storeId}/${sku}`, r.body.onHand)
-    }
-  }
-
-  async function sell(s: (typeof stores)[number], n: number, intent = intents++): Promise<Accepted | undefined> {
-    const item = SKUS[s.merchantId]![n % 2]!
-    const quantity = 1 + (n % 2)
-    const method: 'card' | 'cash' = n % 3 === 0 ? 'cash' : 'card'
-    const body = {
-      storeId: s.storeId,
-      lines: [{ sku: item.sku, quantity }],
-      payment: { method, ...(method === 'card' ? { token: 'tok_visa' } : {}), amountMinor: item.price * quantity },
-    }
-    const key = `${keyPrefix}${randomUUID()}`
-    sentKeys.set(key, intent)
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        const r = await timed('sale', () =>
-          http(`${endpoints.regions[s.region].storefront}/v1/sales`, { apiKey: s.apiKey, body, headers: { 'idempotency-key': key } }),
-        )
-        if (r.status === 201 || r.status === 202) {
-          perRegion[s.region][r.status === 201 ? 'salesOnline' : 'salesOffline']++
-          const entry: Accepted = {
-            intent,
-            region: s.region,
-            merchantId: s.merchantId,
-            storeId: s.storeId,
-            key,
-            saleId: r.body.saleId,
-            mode: r.status === 201 ? 'online' : 'offline',
-            method,
-            paymentId: r.body.payment.paymentId,
-            lines: body.lines,
-          }
-          accepted.push(entry)
-          return entry
-        }
-        perRegion[s.region].refused++
-        return undefined
-      } catch {
-        await sleep(200)
-      }
-    }
-    perRegion[s.region].refused++
-    return undefined
-  }
-
-  async function restock(s: (typeof stores)[number], n: number): Promise<void> {
-    const item = SKUS[s.merchantId]![n % 2]!
-    const deltaId = `drill-restock-${randomUUID()}`
-    const body = { deltaId, storeId: s.storeId, sku: item.sku, quantity: 5, reason: 'restock' }
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        const r = await timed('restock', () => http(`${endpoints.regions[s.region].inventoryDelta}/v1/inventory/deltas`, { apiKey: s.manager.apiKey, body }))
-        if (r.status === 201 || r.status === 200 || r.status === 202) {
-          const mode = r.status === 202 ? 'offline' : 'online'
-          perRegion[s.region][mode === 'online' ? 'restocksOnline' : 'restocksOffline']++
-          restocks.push({ region: s.region, merchantId: s.merchantId, storeId: s.storeId, sku: item.sku, deltaId, quantity: 5, mode })
-        }
-        return
-      } catch {
-        await sleep(200)
-      }
-    }
-  }
-
-  /** Runs during the warm-up, before the fault, so its effect does not depend on the mode. */
-  async function injectBrokenInvariant(inject: BrokenInvariant | undefined, s: (typeof stores)[number]): Promise<void> {
-    if (!inject) return
-    await sleep(warmupMs / 2)
-    // One cash sale (n = 0) twice, booked as one. Its stock effect is booked, so only the
-    // duplicate check can catch it.
-    const intent = intents++
-    await sell(s, 0, intent)
-    const second = await sell(s, 0, intent)
-    if (!second) return
-    accepted.splice(accepted.indexOf(second), 1)
-    for (const l of second.lines) extraLines.push({ storeId: second.storeId, sku: l.sku, quantity: l.quantity })
-  }
-
+  const baseline = await readBaseline(endpoints)
   const warmupMs = 2_000
   const tailMs = 2_000
-  const totalMs = warmupMs + o.partitionMs + tailMs
-  let stop = false
-  const load = stores.map(async (s) => {
-    const started = performance.now()
-    const inflight: Promise<void>[] = []
-    for (let n = 0; !stop; n++) {
-      const due = started + (n * 1000) / o.rate
-      const wait = due - performance.now()
-      if (wait > 0) await sleep(wait)
-      if (stop) break
-      inflight.push(n % 5 === 4 ? restock(s, n) : sell(s, n).then(() => undefined))
-    }
-    await Promise.all(inflight)
-  })
-  const injected = injectBrokenInvariant(o.inject, stores[0]!)
+  const load = startPosLoad(endpoints, { rate: o.rate })
+  const injected = injectBrokenInvariant(load, o.inject, load.stores[0]!, warmupMs / 2)
 
-  o.log(`drill: ${stores.length} terminals selling at ${o.rate}/s each; ${mode} on ${o.region}'s links in ${warmupMs / 1000} s for ${o.partitionMs / 1000} s`)
+  o.log(`drill: ${load.stores.length} terminals selling at ${o.rate}/s each; ${mode} on ${o.region}'s links in ${warmupMs / 1000} s for ${o.partitionMs / 1000} s`)
   await sleep(warmupMs)
   const fault = await injectFault(o.region, mode, o.faultOptions)
   let healedAt: number
@@ -270,98 +96,33 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
     healedAt = performance.now()
   }
   o.log(`drill: ${o.region} healed; selling on for ${tailMs / 1000} s`)
-  await sleep(Math.max(0, totalMs - warmupMs - o.partitionMs))
-  stop = true
-  await Promise.all([...load, injected])
+  await sleep(tailMs)
+  await Promise.all([load.stop(), injected])
 
-  const expected = new Map(baseline)
-  for (const a of accepted) for (const l of a.lines) expected.set(`${a.storeId}/${l.sku}`, (expected.get(`${a.storeId}/${l.sku}`) ?? 0) - l.quantity)
-  for (const r of restocks) expected.set(`${r.storeId}/${r.sku}`, (expected.get(`${r.storeId}/${r.sku}`) ?? 0) + r.quantity)
-  for (const l of extraLines) expected.set(`${l.storeId}/${l.sku}`, (expected.get(`${l.storeId}/${l.sku}`) ?? 0) - l.quantity)
-
-  const db = await mysql.createConnection({ uri: databaseUrls(endpoints.writer, endpoints.writer).migrate })
-  try {
-    const deltaIds = restocks.map((r) => r.deltaId)
-    const check = async () => {
-      const [saleRows] = (await db.query(
-        `SELECT s.id, s.idempotency_key AS k, p.status AS payment FROM sales s JOIN payments p ON p.sale_id = s.id WHERE s.idempotency_key LIKE ?`,
-        [`${keyPrefix}%`],
-      )) as [Array<{ id: string; k: string; payment: string }>, unknown]
-      const [deltaRows] = (await db.query('SELECT delta_id FROM inventory_deltas WHERE delta_id IN (?)', [deltaIds.length ? deltaIds : ['-']])) as [
-        Array<{ delta_id: string }>,
-        unknown,
-      ]
-      // Duplicates are counted per sale the customer made, not per key (the unique index makes
-      // a key's second row impossible): committed sales beyond one per intent, plus any
-      // committed sale of this run that no sale sent accounts for.
-      const perIntent = new Map<number, number>()
-      let unaccounted = 0
-      for (const r of saleRows) {
-        const intent = sentKeys.get(r.k)
-        if (intent === undefined) unaccounted++
-        else perIntent.set(intent, (perIntent.get(intent) ?? 0) + 1)
-      }
-      const ids = new Set(saleRows.map((r) => r.id))
-      const lost = accepted.filter((a) => !ids.has(a.saleId)).length + (deltaIds.length - deltaRows.length)
-      const duplicated = unaccounted + [...perIntent.values()].reduce((d, n) => d + (n - 1), 0)
-      const unsettled = saleRows.filter((r) => r.payment === 'pending').length
-      const mismatches: string[] = []
-      for (const [k, want] of expected) {
-        const [storeId, sku] = k.split('/') as [string, string]
-        const s = stores.find((x) => x.storeId === storeId)!
-        for (const region of REGION_IDS) {
-          const r = await http(`${endpoints.regions[region].inventoryDelta}/v1/inventory/${storeId}/${sku}`, { apiKey: s.manager.apiKey })
-          if (r.body.onHand !== want || r.body.pendingLocal !== 0) mismatches.push(`${k} in ${region}: ${r.body.onHand} (pending ${r.body.pendingLocal}), expected ${want}`)
-        }
-      }
-      return { lost, duplicated, unsettled, mismatches }
-    }
-
-    let state = await check()
-    const deadline = performance.now() + o.convergeTimeoutMs
-    while ((state.lost > 0 || state.unsettled > 0 || state.mismatches.length > 0) && performance.now() < deadline) {
-      await sleep(500)
-      state = await check()
-    }
-    const converged = state.lost === 0 && state.unsettled === 0 && state.mismatches.length === 0
-    const convergeMs = converged ? Math.round(performance.now() - healedAt) : null
-
-    // Exactly one charge per card payment in the gateway's own ledger.
-    let capturedOnce = true
-    for (const a of accepted.filter((x) => x.method === 'card')) {
-      const r = await fetch(`${endpoints.paymentGateway}/v1/charges?paymentId=${a.paymentId}`)
-      const body = (await r.json()) as { charges: unknown[] }
-      if (body.charges.length !== 1) capturedOnce = false
-    }
-    const oversold: DrillReport['oversold'] = []
-    for (const m of endpoints.inventoryManagers) {
-      const r = await http(`${endpoints.regions[endpoints.writer].inventoryDelta}/v1/inventory/oversold`, { apiKey: m.apiKey })
-      oversold.push(...r.body.items)
-    }
-    const reconciled = accepted.filter((a) => a.mode === 'offline').length
-    return {
-      region: o.region,
-      mode,
-      partitionMs: o.partitionMs,
-      perRegion,
-      accepted: accepted.length + restocks.length,
-      reconciled: converged ? reconciled : 0,
-      lost: state.lost,
-      duplicated: state.duplicated,
-      paymentsCapturedOnce: capturedOnce,
-      paymentsNotSettled: state.unsettled,
-      stockConverged: state.mismatches.length === 0,
-      stockMismatches: state.mismatches.slice(0, 10),
-      oversold,
-      convergeMs,
-      slowestAnswer: slowest,
-      answerBoundMs: bound,
-      withinAnswerBound: slowest.status !== null && slowest.ms <= bound,
-      inject: o.inject ?? null,
-      ok: converged && state.duplicated === 0 && capturedOnce && slowest.status !== null && slowest.ms <= bound,
-    }
-  } finally {
-    await db.end()
+  const verdict = await awaitInvariants(endpoints, load, expectedStock(baseline, load), o.convergeTimeoutMs)
+  const converged = verdict.convergedAt !== null
+  const slowest = load.slowest()
+  const withinAnswerBound = slowest.status !== null && slowest.ms <= bound
+  return {
+    region: o.region,
+    mode,
+    partitionMs: o.partitionMs,
+    perRegion: load.perRegion,
+    accepted: load.accepted.length + load.restocks.length,
+    reconciled: converged ? load.accepted.filter((a) => a.mode === 'offline').length : 0,
+    lost: verdict.lost,
+    duplicated: verdict.duplicated,
+    paymentsCapturedOnce: verdict.paymentsCapturedOnce,
+    paymentsNotSettled: verdict.unsettled,
+    stockConverged: verdict.mismatches.length === 0,
+    stockMismatches: [...verdict.mismatches],
+    oversold: verdict.oversold,
+    convergeMs: verdict.convergedAt === null ? null : Math.round(verdict.convergedAt - healedAt),
+    slowestAnswer: slowest,
+    answerBoundMs: bound,
+    withinAnswerBound,
+    inject: o.inject ?? null,
+    ok: converged && verdict.duplicated === 0 && verdict.paymentsCapturedOnce && withinAnswerBound,
   }
 }
 

@@ -6,18 +6,16 @@
 import { type RegionId, regions } from '@pos-fleet/topology'
 import { type Endpoints, endpointsFile, withWriter, writeEndpoints } from '../endpoints.js'
 import { FleetError, messageOf } from '../errors.js'
-import { binlogGtid, currentGtid, followWriter, promoteToWriter, replicationStatus, setReadOnly, waitReplicaCaughtUp } from '../infra/mariadb.js'
+import { recordedDurability } from '../durability.js'
+import { binlogGtid, currentGtid, followWriter, promoteToWriter, replicationStatus, setReadOnly, waitReplicaCaughtUp, writeRegionConfig } from '../infra/mariadb.js'
 import { retryUntil, stopProcess } from '../infra/processes.js'
 import { repointGlobalProxies } from '../infra/toxiproxy.js'
 import { paymentsWorkerLaunch, startService } from '../services.js'
 import { missingTransactions } from './gtid.js'
 import { acquireFailoverLock } from './lock.js'
+import { type FailoverStep, stepRecorder } from './steps.js'
 
-export interface SwitchoverStep {
-  readonly step: string
-  readonly ms: number
-  readonly detail?: string
-}
+export type { FailoverStep as SwitchoverStep } from './steps.js'
 
 export interface SwitchoverReport {
   readonly from: RegionId
@@ -26,7 +24,7 @@ export interface SwitchoverReport {
   readonly rpoTransactions: number
   /** The old writer's last GTID position, all of it on the new writer before promotion. */
   readonly gtid: string
-  readonly steps: readonly SwitchoverStep[]
+  readonly steps: readonly FailoverStep[]
   readonly totalMs: number
 }
 
@@ -41,7 +39,7 @@ export interface SwitchoverOptions {
 const PREFLIGHT_CATCH_UP_MS = 5_000
 
 /** What makes `to` unfit to take the writer over, checked before anything changes (exit 2). */
-async function preflight(endpoints: Endpoints, to: RegionId): Promise<void> {
+export async function preflight(endpoints: Endpoints, to: RegionId): Promise<void> {
   const from = endpoints.writer
   if (to === from) throw new FleetError(`${to} is already the writer: nothing changed`, { exitCode: 2 })
   const status = await replicationStatus(to).catch((error: unknown) => {
@@ -98,15 +96,7 @@ export async function switchover(endpoints: Endpoints, options: SwitchoverOption
   try {
     await preflight(endpoints, to)
     const started = performance.now()
-    const steps: SwitchoverStep[] = []
-    const step = async <T>(name: string, work: () => Promise<T>, detail?: (result: T) => string): Promise<T> => {
-      const at = performance.now()
-      const result = await work()
-      const done = { step: name, ms: Math.round(performance.now() - at), ...(detail ? { detail: detail(result) } : {}) }
-      steps.push(done)
-      log(`${name.padEnd(28)} ${String(done.ms).padStart(6)} ms${done.detail ? `  ${done.detail}` : ''}`)
-      return result
-    }
+    const { steps, step } = stepRecorder(log)
 
     await step('fence old writer', () => setReadOnly(from, true), () => `${from} read_only=1`)
     let gtid: string
@@ -129,6 +119,8 @@ export async function switchover(endpoints: Endpoints, options: SwitchoverOption
     writeEndpoints(endpointsFile, withWriter(endpoints, to, from))
     await step('re-point replicas', () => repointReplicas(to, from), () => `${regions.filter((r) => r.id !== to).map((r) => r.id).join(', ')} follow ${to} (${from} demoted)`)
     await step('relocate payments-worker', () => relocatePaymentsWorker(from, to), () => `${from} → ${to}`)
+    // A restart after this brings every instance back in its new role, not the one it started with.
+    await Promise.all(regions.map((r) => writeRegionConfig(r.id, to, recordedDurability(endpoints))))
     writeEndpoints(endpointsFile, withWriter(endpoints, to, to))
     return { from, to, rpoTransactions: rpo, gtid, steps, totalMs: Math.round(performance.now() - started) }
   } finally {

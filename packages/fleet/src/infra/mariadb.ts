@@ -35,7 +35,12 @@ export function databaseUrls(region: RegionId, writer: RegionId = topology.write
   return specDatabaseUrls(region, writer, loopbackAddressing)
 }
 
-function myCnf(region: RegionId, writer: RegionId, durability: Durability): string {
+/**
+ * `fenced`: the instance comes up refusing application writes (read_only, which binds the
+ * app accounts: they hold no server-wide privilege) and replicating from nobody
+ * (skip-slave-start) — how a crashed writer restarts until it has rejoined as a replica.
+ */
+function myCnf(region: RegionId, writer: RegionId, durability: Durability, fenced = false): string {
   const paths = regionPaths(region).mariadb
   const lines = [
     '[mariadbd]',
@@ -45,8 +50,18 @@ function myCnf(region: RegionId, writer: RegionId, durability: Durability): stri
     `pid-file=${paths.pidFile}`,
     `bind-address=${loopbackAddressing.bindHost}`,
     ...mariadbServerSettings(region, writer, durability).map(([k, v]) => (v === '' ? k : `${k}=${v}`)),
+    ...(fenced ? ['skip-slave-start'] : []),
   ]
   return `${lines.join('\n')}\n`
+}
+
+/**
+ * Rewrites the region's my.cnf for its role under `writer`, so a restart brings it back in the
+ * role it has now rather than the one it started with: after a writer change a demoted writer
+ * must not restart writable.
+ */
+export async function writeRegionConfig(region: RegionId, writer: RegionId, durability: Durability, options: { readonly fenced?: boolean } = {}): Promise<void> {
+  await writeFile(regionPaths(region).mariadb.config, myCnf(region, writer, durability, options.fenced))
 }
 
 /** Writes the region's my.cnf and creates its data directory with mariadb-install-db. */
@@ -197,7 +212,7 @@ async function gtidOf(db: Connection): Promise<string> {
  * root over the instance's private socket: works before the replicated accounts exist on a
  * replica and while replication is broken, and is never exposed over TCP.
  */
-async function admin<T>(region: RegionId, work: (db: Connection) => Promise<T>): Promise<T> {
+export async function admin<T>(region: RegionId, work: (db: Connection) => Promise<T>): Promise<T> {
   const socketPath = regionPaths(region).mariadb.socket
   // A compose fleet's database has no socket here: root over its published port instead.
   const { composeAdminUrl } = await import('../compose/admin-url.js')

@@ -72,6 +72,11 @@ export async function repointGlobalProxies(writer: RegionId, scale: number): Pro
   )
 }
 
+/** Cuts (false) or reopens every region's global write path at once: an unplanned failover's fence. */
+export async function setGlobalProxies(enabled: boolean): Promise<void> {
+  await Promise.all(globalProxies().map((proxy) => api('POST', `/proxies/${proxy.name}`, { enabled })))
+}
+
 /** The region every global write proxy forwards to, read from toxiproxy itself: the write path's truth. */
 export async function globalWriter(): Promise<RegionId> {
   const proxies = (await api('GET', '/proxies')) as Record<string, ProxyJson>
@@ -168,6 +173,20 @@ async function removeToxics(region: RegionId, prefix: string): Promise<void> {
 export async function blackholeRegion(region: RegionId): Promise<Fault> {
   await addBlackhole(region)
   return { mode: 'blackhole', region, heal: () => removeToxics(region, BLACKHOLE) }
+}
+
+const HELD = 'held'
+
+/**
+ * Holds everything `writer` streams to its replicas (binlog events and heartbeats) in the WAN,
+ * as a congested link builds a replication backlog: the replicas fall behind while the writer
+ * keeps committing. Healing closes the held connections; the replicas reconnect.
+ */
+export async function holdReplication(writer: RegionId): Promise<{ heal(): Promise<void> }> {
+  const links = wanLinks().filter((link) => link.to === writer)
+  const toxic = { name: `${HELD}_downstream`, type: 'timeout', stream: 'downstream', toxicity: 1, attributes: { timeout: 0 } }
+  await Promise.all(links.map((link) => api('POST', `/proxies/${link.name}/toxics`, toxic)))
+  return { heal: async () => void (await Promise.all(links.map((link) => api('DELETE', `/proxies/${link.name}/toxics/${toxic.name}`, undefined, { missingOk: true })))) }
 }
 
 const SLOW = 'slow'
