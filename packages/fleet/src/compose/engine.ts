@@ -57,9 +57,10 @@ export async function ensureEngine(log: (line: string) => void): Promise<{ start
     if (!isRunning(record)) break
     await sleep(250)
   }
+  const why = isRunning(record) ? `did not answer within ${READY_TIMEOUT_MS / 1000} s` : 'exited before it answered'
   await stopOwnEngine()
   const tail = existsSync(dockerdLog) ? lastLines(readFileSync(dockerdLog, 'utf8'), 15) : '(no log)'
-  throw new FleetError(`dockerd did not start within ${READY_TIMEOUT_MS / 1000} s; nothing is left running\n--- last lines of ${dockerdLog} ---\n${tail}`)
+  throw new FleetError(`dockerd ${why}; nothing is left running\n--- last lines of ${dockerdLog} ---\n${tail}`)
 }
 
 /** Stops the dockerd this tool started, if any; a daemon someone else runs is left alone. */
