@@ -23,7 +23,7 @@ export function createContext(io: CliIo): CliContext {
  * MariaDB clients, which `--help` and a bad flag have no need to load.
  */
 export async function runningFleet(): Promise<Endpoints> {
-  const { readComposeEndpoints } = await import('../compose/admin-url.js')
+  const { readComposeEndpoints } = await import('../compose/runtime.js')
   const compose = readComposeEndpoints()
   if (compose) {
     const { requireRunningComposeFleet } = await import('../compose/compose-fleet.js')
@@ -39,7 +39,7 @@ export async function runningFleet(): Promise<Endpoints> {
  */
 export async function runningNativeFleet(command: string): Promise<Endpoints> {
   const endpoints = await runningFleet()
-  const { isComposeFleet } = await import('../compose/admin-url.js')
+  const { isComposeFleet } = await import('../compose/runtime.js')
   if (isComposeFleet(endpoints)) {
     const { usageError } = await import('../errors.js')
     throw usageError(`${command} drives the native fleet only, and the running fleet is the compose fleet: \`pnpm fleet compose down\`, then \`pnpm fleet up --detach\``)

@@ -215,7 +215,7 @@ async function gtidOf(db: Connection): Promise<string> {
 export async function admin<T>(region: RegionId, work: (db: Connection) => Promise<T>): Promise<T> {
   const socketPath = regionPaths(region).mariadb.socket
   // A compose fleet's database has no socket here: root over its published port instead.
-  const { composeAdminUrl } = await import('../compose/admin-url.js')
+  const { composeAdminUrl } = await import('../compose/runtime.js')
   const url = existsSync(socketPath) ? undefined : composeAdminUrl(region)
   let db: Connection
   try {

@@ -7,6 +7,7 @@ import { type Result, execa } from 'execa'
 import pRetry from 'p-retry'
 import { messageOf } from '../errors.js'
 import { logsDir, processLogPath, processesFile, stateDir } from './paths.js'
+import { describePortHolder } from './port-holders.js'
 
 /** A long-running child recorded in .pos-fleet/processes.json, so another `fleet` process can stop it. */
 export interface TrackedProcess {
@@ -257,7 +258,6 @@ export async function assertPortsFree(ports: readonly number[], owner: string): 
   const taken: number[] = []
   for (const port of ports) if (!(await isPortFree(port))) taken.push(port)
   if (taken.length === 0) return
-  const { describePortHolder } = await import('./port-holders.js')
   const holders = listProcesses().filter(isRunning)
   const described = await Promise.all(taken.map(async (port) => `port ${port} already in use, held by ${await describePortHolder(port, holders)}`))
   throw new PortsInUseError(`cannot start ${owner}: ${described.join('; ')}`)
