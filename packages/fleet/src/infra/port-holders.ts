@@ -31,9 +31,10 @@ export interface RunningNative {
   readonly ports: readonly number[]
 }
 
-export async function describePortHolder(port: number, runningNatives: readonly RunningNative[]): Promise<string> {
-  const native = runningNatives.find((p) => p.ports.includes(port))
-  if (native) return `the native fleet (${native.name}, pid ${native.pid}; stop it with \`pnpm fleet down\`)`
+/** `recordedBy`: who recorded `recorded` (the native fleet's registry, unless a caller keeps its own). */
+export async function describePortHolder(port: number, recorded: readonly RunningNative[], recordedBy = 'the native fleet'): Promise<string> {
+  const native = recorded.find((p) => p.ports.includes(port))
+  if (native) return `${recordedBy} (${native.name}, pid ${native.pid}${recordedBy === 'the native fleet' ? '; stop it with `pnpm fleet down`' : ''})`
   const container = await containerOn(port)
   if (container?.project === COMPOSE_PROJECT) return `the compose fleet (container ${container.name}; stop it with \`pnpm fleet compose down\`)`
   if (container) return `container ${container.name}${container.project ? ` of compose project ${container.project}` : ''}`
