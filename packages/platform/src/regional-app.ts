@@ -7,6 +7,8 @@ import type { BaseEnv, DatabaseEnv, KafkaEnv } from './config.js'
 import type { Database } from './db/client.js'
 import type { LagState } from './db/replication-lag.js'
 import type { WritePathBreaker } from './db/write-path.js'
+import type { ReferenceData } from './reference-data.js'
+import type { StaleIfError } from './stale-if-error.js'
 import { type App, createHttpApp, notFound } from './http.js'
 import { loggerOptions } from './logger.js'
 import { regionalOps } from './standard-routes.js'
@@ -22,6 +24,10 @@ export interface RegionalContext {
   writePath: WritePathBreaker
   /** Replication lag of the local replica, from the heartbeat reads. */
   replicationLag: () => LagState
+  /** Stores, floor limits and prices a sale or restock needs, served stale while the replica is down. */
+  reference: ReferenceData
+  /** The replica as the reference caches see it (readiness reports it). */
+  staleIfError: StaleIfError
 }
 
 export interface RegionalDeps extends RegionalContext {
@@ -35,6 +41,8 @@ declare module 'fastify' {
     authenticate: Authenticator
     writePath: WritePathBreaker
     replicationLag: () => LagState
+    reference: ReferenceData
+    staleIfError: StaleIfError
   }
 }
 
@@ -46,6 +54,8 @@ export const regionalContext = fp<RegionalContext>(
     app.decorate('authenticate', deps.authenticate)
     app.decorate('writePath', deps.writePath)
     app.decorate('replicationLag', deps.replicationLag)
+    app.decorate('reference', deps.reference)
+    app.decorate('staleIfError', deps.staleIfError)
   },
   { name: 'pos-regional-context', fastify: '5.x' },
 )

@@ -12,7 +12,7 @@ main(() =>
     await Promise.all([deltaQueue.startView(), salesView.startView()])
     const applier = startDeltaApplier({
       kafka: deps.kafka.client,
-      deltas: createDeltasRepository(deps.db, deps.config.SESSION_WAIT_MS),
+      deltas: createDeltasRepository(deps.db, deps.config.SESSION_WAIT_MS, deps.reference),
       breaker: deps.writePath,
       region: deps.config.POS_REGION,
       log,
