@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { describeError, exitCodeOf } from '../errors.js'
 import { benchCommand } from './bench.js'
 import { claimsCommand } from './claims.js'
+import { composeCommand } from './compose.js'
 import { type CliContext, type CliIo, createContext } from './context.js'
 import { downCommand } from './down.js'
 import { drillCommand } from './drill.js'
@@ -27,7 +28,7 @@ function createProgram(ctx: CliContext): Command {
     })
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
-  for (const command of [upCommand(ctx), downCommand(ctx), statusCommand(ctx), testCommand(ctx), benchCommand(ctx), drillCommand(ctx), failoverCommand(ctx), gitopsCommand(ctx), loadtestCommand(ctx), claimsCommand(ctx)]) {
+  for (const command of [upCommand(ctx), downCommand(ctx), statusCommand(ctx), testCommand(ctx), benchCommand(ctx), drillCommand(ctx), failoverCommand(ctx), gitopsCommand(ctx), loadtestCommand(ctx), claimsCommand(ctx), composeCommand(ctx)]) {
     program.addCommand(inheritSettings(command, program))
   }
   return program
