@@ -45,7 +45,7 @@ export async function metricsRoute(app: FastifyInstance): Promise<void> {
  * replica; the write path is reported but not required, because a region keeps
  * serving reads (and store-and-forward sales) while its WAN link is down.
  */
-export const regionalOps: FastifyPluginAsyncTypebox = async (app) => {
+export const regionalOps: FastifyPluginAsyncTypebox<{ checks?: (() => Record<string, Check>) | undefined }> = async (app, o) => {
   registerHealthRoutes(app as unknown as App, {
     region: app.config.POS_REGION,
     role: () => localRole(app.db.read),
@@ -61,6 +61,7 @@ export const regionalOps: FastifyPluginAsyncTypebox = async (app) => {
           critical: false,
           detail: lag.error ?? `${lag.replicationLagMs ?? 'unknown'} ms`,
         },
+        ...o.checks?.(),
       }
     },
   })

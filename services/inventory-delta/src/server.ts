@@ -7,11 +7,12 @@ import { createDeltaQueue, createQueuedSalesView, startDeltaApplier } from './st
 main(() =>
   startRegionalService(InventoryDeltaEnv, async (deps) => {
     const log = deps.backgroundLog('store-and-forward')
-    const deltaQueue = createDeltaQueue(deps.kafka.client, deps.kafka.producer, log)
-    const salesView = createQueuedSalesView(deps.kafka.client, deps.kafka.producer, log)
+    const deltaQueue = createDeltaQueue(deps.kafka.client, deps.kafka.producer, deps.config.POS_REGION, log)
+    const salesView = createQueuedSalesView(deps.kafka.client, deps.kafka.producer, deps.config.POS_REGION, log)
     await Promise.all([deltaQueue.startView(), salesView.startView()])
     const applier = startDeltaApplier({
       kafka: deps.kafka.client,
+      db: deps.db,
       deltas: createDeltasRepository(deps.db, deps.config.SESSION_WAIT_MS),
       breaker: deps.writePath,
       region: deps.config.POS_REGION,

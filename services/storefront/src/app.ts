@@ -1,5 +1,7 @@
 import { type App } from '@pos-fleet/platform/http'
+import { viewCheck } from '@pos-fleet/platform/local-queue'
 import { type RegionalDeps, apiScope, createRegionalApp } from '@pos-fleet/platform/regional-app'
+import { topology } from '@pos-fleet/topology'
 import { type RepositoriesOptions, repositories } from './plugins/repositories.js'
 import { catalogRoutes } from './routes/catalog.js'
 import { salesRoutes } from './routes/sales.js'
@@ -9,7 +11,10 @@ export type StorefrontDeps = RegionalDeps & RepositoriesOptions
 /** The storefront as a plain app: no ports, no signals — tests `inject` into it. */
 export function buildApp(deps: StorefrontDeps): App {
   const { repositories: standIns, queue, ...regional } = deps
-  const app = createRegionalApp('storefront', regional, { bodyLimit: 64 * 1024 })
+  const app = createRegionalApp('storefront', regional, {
+    bodyLimit: 64 * 1024,
+    ...(queue ? { checks: () => ({ [topology.kafka.topics.pendingSales]: viewCheck(queue.stats()) }) } : {}),
+  })
   void app.register(repositories, { repositories: standIns, queue })
   void app.register(apiScope(catalogRoutes, salesRoutes), { prefix: '/v1' })
   return app

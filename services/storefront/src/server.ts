@@ -7,10 +7,11 @@ import { createSaleQueue, startSaleReconciler } from './store-and-forward/sale-q
 main(() =>
   startRegionalService(StorefrontEnv, async (deps) => {
     const log = deps.backgroundLog('store-and-forward')
-    const queue = createSaleQueue(deps.kafka.client, deps.kafka.producer, log)
+    const queue = createSaleQueue(deps.kafka.client, deps.kafka.producer, deps.config.POS_REGION, log)
     await queue.startView()
     const reconciler = startSaleReconciler({
       kafka: deps.kafka.client,
+      db: deps.db,
       sales: createSalesRepository(deps.db, deps.config.SESSION_WAIT_MS),
       breaker: deps.writePath,
       region: deps.config.POS_REGION,

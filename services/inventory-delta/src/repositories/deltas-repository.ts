@@ -1,7 +1,7 @@
 import { and, eq, inArray, lt, sql, sum } from 'drizzle-orm'
 import type { Database, Db } from '@pos-fleet/platform/db/client'
 import { catalogItems, inventoryDeltas, stores } from '@pos-fleet/platform/db/schema/index'
-import { readerFor } from '@pos-fleet/platform/db/session-token'
+import { readerFor, writerPosition } from '@pos-fleet/platform/db/session-token'
 import { commitInOneRoundTrip } from '@pos-fleet/platform/db/write-batch'
 import type { RegionId } from '@pos-fleet/topology'
 import type { DeltaRequest } from '../domain/delta.js'
@@ -19,18 +19,28 @@ export async function skuExists(read: Db, merchantId: string, sku: string): Prom
   return row !== undefined
 }
 
-/** Insert-if-absent by deltaId through the write path; a duplicate id surfaces as ER_DUP_ENTRY. */
-export async function appendDelta(db: Database, merchantId: string, region: RegionId, d: DeltaRequest) {
+export interface DeltaToAppend extends DeltaRequest {
+  merchantId: string
+  originRegion: RegionId
+}
+
+/**
+ * Insert-if-absent by deltaId through the write path, one multi-row INSERT in one round trip;
+ * a duplicate id anywhere surfaces as ER_DUP_ENTRY and nothing is inserted.
+ */
+export async function appendDeltas(db: Database, deltas: DeltaToAppend[]) {
   return commitInOneRoundTrip(db, [
-    db.write.insert(inventoryDeltas).values({
-      deltaId: d.deltaId,
-      merchantId,
-      storeId: d.storeId,
-      sku: d.sku,
-      quantity: d.quantity,
-      reason: d.reason,
-      originRegion: region,
-    }),
+    db.write.insert(inventoryDeltas).values(
+      deltas.map((d) => ({
+        deltaId: d.deltaId,
+        merchantId: d.merchantId,
+        storeId: d.storeId,
+        sku: d.sku,
+        quantity: d.quantity,
+        reason: d.reason,
+        originRegion: d.originRegion,
+      })),
+    ),
   ])
 }
 
@@ -69,7 +79,9 @@ export function createDeltasRepository(db: Database, sessionWaitMs: number) {
   return {
     storeOf: (storeId: string) => storeOf(db.read, storeId),
     skuExists: (merchantId: string, sku: string) => skuExists(db.read, merchantId, sku),
-    append: (merchantId: string, region: RegionId, d: DeltaRequest) => appendDelta(db, merchantId, region, d),
+    append: (merchantId: string, region: RegionId, d: DeltaRequest) => appendDeltas(db, [{ ...d, merchantId, originRegion: region }]),
+    appendMany: (deltas: DeltaToAppend[]) => appendDeltas(db, deltas),
+    writerPosition: () => writerPosition(db),
     findOnWritePath: (deltaId: string) => findDelta(db.write, deltaId),
     findOnReplica: (deltaId: string) => findDelta(db.read, deltaId),
     oversold: (merchantId: string) => oversold(db.read, merchantId),

@@ -1,4 +1,4 @@
-import { context, propagation } from '@opentelemetry/api'
+import { type Context, context, propagation } from '@opentelemetry/api'
 import { and, asc, eq } from 'drizzle-orm'
 import type { Database, Db } from '@pos-fleet/platform/db/client'
 import { inventoryDeltas, outbox, payments, saleLines, sales } from '@pos-fleet/platform/db/schema/index'
@@ -36,59 +36,85 @@ export interface SaleView {
   payment: { paymentId: string; method: string; status: string; amountMinor: number; declineCode?: string | null }
 }
 
+/** A sale to commit, with the trace context its outbox row carries on to payments-worker. */
+export interface SaleToCommit {
+  sale: NewSale
+  traceContext: Record<string, string>
+}
+
+/** The active trace context, as the outbox row carries it. */
+export function activeTraceContext(ctx: Context = context.active()): Record<string, string> {
+  const carrier: Record<string, string> = {}
+  propagation.inject(ctx, carrier)
+  return carrier
+}
+
 /**
- * The sale, its lines, its payment, its stock deltas and the payment.requested outbox
- * row: one transaction, one round trip through the write path.
+ * Sales, their lines, payments, stock deltas and payment.requested outbox rows: one
+ * transaction, one round trip through the write path, one multi-row INSERT per table
+ * however many sales. All or nothing: a duplicate id or key anywhere fails them all.
  */
-export async function commitSale(db: Database, s: NewSale): Promise<{ sessionToken: string }> {
-  const traceContext: Record<string, string> = {}
-  propagation.inject(context.active(), traceContext)
+export async function commitSales(db: Database, batch: SaleToCommit[]): Promise<{ sessionToken: string }> {
   const w = db.write
+  const sold = batch.map((b) => b.sale)
   const { gtid } = await commitInOneRoundTrip(db, [
-    w.insert(sales).values({
-      id: s.saleId,
-      merchantId: s.merchantId,
-      storeId: s.storeId,
-      terminalId: s.terminalId,
-      originRegion: s.region,
-      idempotencyKey: s.idempotencyKey,
-      requestHash: s.requestHash,
-      status: 'committed',
-      totalMinor: s.priced.totalMinor,
-      currency: s.priced.currency,
-    }),
-    w.insert(saleLines).values(s.priced.lines.map((l) => ({ saleId: s.saleId, ...l }))),
-    w.insert(payments).values({
-      id: s.paymentId,
-      saleId: s.saleId,
-      merchantId: s.merchantId,
-      method: s.payment.method,
-      token: s.payment.method === 'card' ? (s.payment.token ?? null) : null,
-      amountMinor: s.payment.amountMinor,
-      currency: s.priced.currency,
-      status: 'pending',
-    }),
-    w.insert(inventoryDeltas).values(
-      s.priced.lines.map((l) => ({
-        deltaId: saleDeltaId(s.saleId, l.lineNo),
+    w.insert(sales).values(
+      sold.map((s) => ({
+        id: s.saleId,
         merchantId: s.merchantId,
         storeId: s.storeId,
-        sku: l.sku,
-        quantity: -l.quantity,
-        reason: 'sale',
+        terminalId: s.terminalId,
         originRegion: s.region,
-        saleId: s.saleId,
+        idempotencyKey: s.idempotencyKey,
+        requestHash: s.requestHash,
+        status: 'committed',
+        totalMinor: s.priced.totalMinor,
+        currency: s.priced.currency,
       })),
     ),
-    w.insert(outbox).values({
-      id: s.outboxId,
-      eventType: 'payment.requested',
-      aggregateId: s.paymentId,
-      payload: { paymentId: s.paymentId, saleId: s.saleId, merchantId: s.merchantId },
-      traceContext,
-    }),
+    w.insert(saleLines).values(sold.flatMap((s) => s.priced.lines.map((l) => ({ saleId: s.saleId, ...l })))),
+    w.insert(payments).values(
+      sold.map((s) => ({
+        id: s.paymentId,
+        saleId: s.saleId,
+        merchantId: s.merchantId,
+        method: s.payment.method,
+        token: s.payment.method === 'card' ? (s.payment.token ?? null) : null,
+        amountMinor: s.payment.amountMinor,
+        currency: s.priced.currency,
+        status: 'pending',
+      })),
+    ),
+    w.insert(inventoryDeltas).values(
+      sold.flatMap((s) =>
+        s.priced.lines.map((l) => ({
+          deltaId: saleDeltaId(s.saleId, l.lineNo),
+          merchantId: s.merchantId,
+          storeId: s.storeId,
+          sku: l.sku,
+          quantity: -l.quantity,
+          reason: 'sale',
+          originRegion: s.region,
+          saleId: s.saleId,
+        })),
+      ),
+    ),
+    w.insert(outbox).values(
+      batch.map(({ sale: s, traceContext }) => ({
+        id: s.outboxId,
+        eventType: 'payment.requested',
+        aggregateId: s.paymentId,
+        payload: { paymentId: s.paymentId, saleId: s.saleId, merchantId: s.merchantId },
+        traceContext,
+      })),
+    ),
   ])
   return { sessionToken: gtid }
+}
+
+/** One sale, traced from the active context (the request's, or the replay's). */
+export function commitSale(db: Database, s: NewSale): Promise<{ sessionToken: string }> {
+  return commitSales(db, [{ sale: s, traceContext: activeTraceContext() }])
 }
 
 export function viewOfNewSale(s: NewSale): SaleView {
@@ -160,6 +186,7 @@ export function findSaleByIdempotencyKey(reader: Db, merchantId: string, key: st
 export function createSalesRepository(db: Database, sessionWaitMs: number) {
   return {
     commit: (sale: NewSale) => commitSale(db, sale),
+    commitMany: (batch: SaleToCommit[]) => commitSales(db, batch),
     /** Read-your-writes: with a session token, from a replica that has it, else from the write path. */
     async read(merchantId: string, saleId: string, sessionToken: string | undefined) {
       const { reader, source } = await readerFor(db, sessionToken, sessionWaitMs)
