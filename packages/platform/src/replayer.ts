@@ -13,7 +13,7 @@ export interface Queued<T> {
   context: Context
 }
 
-const PAUSE_MS = 500
+const PAUSE_MS = 100
 const POISON_BACKOFF_MS = 5_000
 /** Items per write-path transaction: ~1.5 kB of SQL per sale, well inside one packet and the write deadline. */
 const BATCH_SIZE = 100

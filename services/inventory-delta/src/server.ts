@@ -16,6 +16,7 @@ main(() =>
       deltas: createDeltasRepository(deps.db, deps.config.SESSION_WAIT_MS),
       breaker: deps.writePath,
       region: deps.config.POS_REGION,
+      batchSize: deps.config.REPLAY_BATCH_SIZE,
       log,
     })
     return {

@@ -15,6 +15,7 @@ main(() =>
       sales: createSalesRepository(deps.db, deps.config.SESSION_WAIT_MS),
       breaker: deps.writePath,
       region: deps.config.POS_REGION,
+      batchSize: deps.config.REPLAY_BATCH_SIZE,
       log,
     })
     return { app: buildApp({ ...deps, queue }), closers: [() => reconciler.stop(), () => queue.stop()] }

@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import mysql from 'mysql2/promise'
 import { DEFAULT_DB_WRITE_TIMEOUT_MS } from '@pos-fleet/platform/config'
 import { answerBoundMs } from '@pos-fleet/platform/deadline'
 import { type RegionId, REGION_IDS, isRegionId } from '@pos-fleet/topology'
 import type { Endpoints } from '../endpoints.js'
+import { databaseUrls } from '../infra/mariadb.js'
 import { type FaultMode, type FaultOptions, injectFault } from '../infra/toxiproxy.js'
 import { awaitInvariants } from './invariants.js'
 import { type DrillStore, type PosLoad, type RegionReport, type SlowestAnswer, expectedStock, readBaseline, startPosLoad } from './load.js'
@@ -47,6 +49,10 @@ export interface DrillReport {
   stockMismatches: string[]
   oversold: Array<{ storeId: string; sku: string; onHand: number }>
   convergeMs: number | null
+  /** Heal → the last offline sale committed at the writer (its created_at there), or null if not all were. */
+  reconcileMs: number | null
+  /** Offline sales ÷ reconcileMs: the rate the reconcilers replayed what the partition queued. */
+  reconciledPerSecond: number | null
   /** The slowest answer any terminal or manager waited for during the drill. */
   slowestAnswer: SlowestAnswer
   answerBoundMs: number
@@ -88,12 +94,14 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
   await sleep(warmupMs)
   const fault = await injectFault(o.region, mode, o.faultOptions)
   let healedAt: number
+  let healedAtWall: number
   try {
     o.log(`drill: ${o.region} ${mode === 'refuse' ? 'cut off' : mode}`)
     await sleep(o.partitionMs)
   } finally {
     await fault.heal()
     healedAt = performance.now()
+    healedAtWall = Date.now()
   }
   o.log(`drill: ${o.region} healed; selling on for ${tailMs / 1000} s`)
   await sleep(tailMs)
@@ -101,6 +109,9 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
 
   const verdict = await awaitInvariants(endpoints, load, expectedStock(baseline, load), o.convergeTimeoutMs)
   const converged = verdict.convergedAt !== null
+  const offline = load.accepted.filter((a) => a.mode === 'offline').map((a) => a.saleId)
+  const lastCommit = await lastCommittedAt(endpoints, offline)
+  const reconcileMs = lastCommit === null || offline.length === 0 ? null : Math.max(0, Math.round(lastCommit - healedAtWall))
   const slowest = load.slowest()
   const withinAnswerBound = slowest.status !== null && slowest.ms <= bound
   return {
@@ -118,11 +129,32 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
     stockMismatches: [...verdict.mismatches],
     oversold: verdict.oversold,
     convergeMs: verdict.convergedAt === null ? null : Math.round(verdict.convergedAt - healedAt),
+    reconcileMs,
+    reconciledPerSecond: reconcileMs === null ? null : Math.round(offline.length / Math.max(reconcileMs / 1000, 0.001)),
     slowestAnswer: slowest,
     answerBoundMs: bound,
     withinAnswerBound,
     inject: o.inject ?? null,
     ok: converged && verdict.duplicated === 0 && verdict.paymentsCapturedOnce && withinAnswerBound,
+  }
+}
+
+/**
+ * When the writer committed the last of these sales, from its own clock (ms since the epoch;
+ * the drill runs on the fleet's host, so one clock): null unless it holds every one.
+ */
+async function lastCommittedAt(endpoints: Endpoints, saleIds: readonly string[]): Promise<number | null> {
+  if (saleIds.length === 0) return null
+  const db = await mysql.createConnection({ uri: databaseUrls(endpoints.writer, endpoints.writer).migrate })
+  try {
+    const [rows] = (await db.query('SELECT COUNT(*) AS n, UNIX_TIMESTAMP(MAX(created_at)) * 1000 AS lastMs FROM sales WHERE id IN (?)', [saleIds])) as [
+      Array<{ n: number; lastMs: string | number | null }>,
+      unknown,
+    ]
+    const row = rows[0]
+    return row && Number(row.n) === saleIds.length && row.lastMs !== null ? Number(row.lastMs) : null
+  } finally {
+    await db.end()
   }
 }
 
@@ -151,6 +183,7 @@ export function formatReport(r: DrillReport): string {
     '',
     `accepted (sales + restocks)   ${r.accepted}`,
     `reconciled offline sales      ${r.reconciled}`,
+    `reconciled sales per second   ${r.reconciledPerSecond === null ? 'n/a' : `${r.reconciledPerSecond} (the last offline sale committed at the writer ${((r.reconcileMs ?? 0) / 1000).toFixed(1)} s after the heal)`}`,
     `lost                          ${r.lost}${r.lost === 0 ? '' : '   <-- FAIL'}`,
     `duplicated                    ${r.duplicated}${r.duplicated === 0 ? '' : '   <-- FAIL'}`,
     `payments captured exactly once ${r.paymentsCapturedOnce ? 'yes' : 'NO   <-- FAIL'} (${r.paymentsNotSettled} not settled)`,

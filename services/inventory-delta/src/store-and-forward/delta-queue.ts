@@ -62,6 +62,7 @@ export function startDeltaApplier(o: {
   deltas: DeltasRepository
   breaker: WritePathBreaker
   region: RegionId
+  batchSize: number
   log: FastifyBaseLogger
 }) {
   const topic = topology.kafka.topics.pendingDeltas
@@ -74,6 +75,7 @@ export function startDeltaApplier(o: {
     applyBatch: async (batch) => (await o.deltas.appendMany(batch.map(({ item: d }) => ({ ...d, originRegion: d.originRegion as RegionId })))).gtid,
     writerPosition: () => o.deltas.writerPosition(),
     localHolds: () => localHolds(o.db),
+    batchSize: o.batchSize,
     concurrency: TOPIC_PARTITIONS,
     onApplied: (d, outcome) => {
       applied.add(1, { outcome })

@@ -58,6 +58,7 @@ export function startSaleReconciler(o: {
   sales: SalesRepository
   breaker: WritePathBreaker
   region: RegionId
+  batchSize: number
   log: FastifyBaseLogger
 }) {
   const topic = topology.kafka.topics.pendingSales
@@ -71,6 +72,7 @@ export function startSaleReconciler(o: {
     applyBatch: async (batch) => (await o.sales.commitMany(batch.map((q) => ({ sale: q.item, traceContext: activeTraceContext(q.context) })))).sessionToken,
     writerPosition: () => o.sales.writerPosition(),
     localHolds: () => localHolds(o.db),
+    batchSize: o.batchSize,
     concurrency: TOPIC_PARTITIONS,
     onApplied: (sale, outcome) => {
       replayed.add(1, { outcome })
