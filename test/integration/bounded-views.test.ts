@@ -114,7 +114,8 @@ describe('store-and-forward views are bounded by what is still pending', () => {
       'both views empty',
     )
     const replayed = await offsets()
-    for (const p of replayed) expect(p.committed, `partition ${p.partition}`).toBe(p.end)
+    // A partition nothing was ever queued to has no committed offset.
+    for (const p of replayed) expect(p.end === p.low ? p.end : p.committed, `partition ${p.partition}`).toBe(p.end)
     const history = replayed.reduce((n, p) => n + p.end - p.low, 0)
     expect(history).toBeGreaterThanOrEqual(SALES)
     const settled = await getSale(t.till(region), ids[SALES - 1]!)

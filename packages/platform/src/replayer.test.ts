@@ -61,6 +61,7 @@ const items = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ id
 function replayer(o: {
   apply?: (item: Item) => Promise<ApplyOutcome>
   applyBatch?: (batch: Array<Queued<Item>>) => Promise<string>
+  settled?: (items: Item[]) => Promise<Array<ApplyOutcome | undefined>>
   breaker?: ReturnType<typeof createWritePathBreaker>
   holds?: () => boolean
   batchSize?: number
@@ -75,6 +76,7 @@ function replayer(o: {
     breaker,
     apply: o.apply ?? (async () => 'applied'),
     ...(o.applyBatch ? { applyBatch: o.applyBatch } : {}),
+    ...(o.settled ? { settled: o.settled } : {}),
     writerPosition: async () => '0-1-99',
     localHolds: async () => () => o.holds?.() ?? true,
     onApplied: (item, outcome) => outcomes.push([item.id, outcome]),
@@ -124,6 +126,44 @@ describe('startReplayer', () => {
         ['item-2', 'already-applied'],
         ['item-3', 'applied'],
       ])
+    })
+
+    it('sorts out in one look what the write path already holds and commits the rest as one batch', async () => {
+      const batches: string[][] = []
+      const { deliver, outcomes } = replayer({
+        applyBatch: async (batch) => {
+          batches.push(batch.map((q) => q.item.id))
+          if (batches.length === 1) throw duplicateKey()
+          return '0-1-8'
+        },
+        settled: async (found) => found.map((i) => (i.id === 'item-0' ? 'already-applied' : i.id === 'item-2' ? 'rejected' : undefined)),
+        apply: async () => {
+          throw new Error('nothing goes one by one here')
+        },
+      })
+      await deliver(items(4))
+      expect(batches).toEqual([['item-0', 'item-1', 'item-2', 'item-3'], ['item-1', 'item-3']])
+      expect(new Map(outcomes)).toEqual(
+        new Map([
+          ['item-0', 'already-applied'],
+          ['item-1', 'applied'],
+          ['item-2', 'rejected'],
+          ['item-3', 'applied'],
+        ]),
+      )
+    })
+
+    it('goes one by one when the write path holds none of a batch that did not commit (a key twice within it)', async () => {
+      const applied: string[] = []
+      const { deliver } = replayer({
+        applyBatch: async () => {
+          throw duplicateKey()
+        },
+        settled: async (found) => found.map(() => undefined),
+        apply: async (item) => (applied.push(item.id), 'applied'),
+      })
+      await deliver(items(3))
+      expect(applied).toEqual(['item-0', 'item-1', 'item-2'])
     })
 
     it('waits on an open breaker and retries the whole batch once the write path is back', async () => {

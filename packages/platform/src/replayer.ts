@@ -41,6 +41,12 @@ export interface ReplayerOptions<T> {
    * applied, and it is replayed with `apply`, one by one. Without it every item goes one by one.
    */
   applyBatch?: (items: Array<Queued<T>>) => Promise<string>
+  /**
+   * After a batch did not commit: in ONE look at the write path, which of its items are there
+   * already — 'already-applied' (this very item) or 'rejected' (its id or key taken by another) —
+   * and undefined for the rest, which are then batched again. Without it the batch goes one by one.
+   */
+  settled?: (items: T[]) => Promise<Array<ApplyOutcome | undefined>>
   /** The writer's current position: covers what a one-by-one replay applied. */
   writerPosition: () => Promise<string>
   /** One look at the local replica: does it hold this GTID position yet? */
@@ -97,6 +103,8 @@ export function startReplayer<T>(o: ReplayerOptions<T>) {
       try {
         const outcome = await context.with(q.context, () => o.apply(q.item))
         o.onApplied?.(q.item, outcome)
+        // One by one takes a round trip per item: keep the group membership alive meanwhile.
+        await heartbeat()
         return
       } catch (err) {
         if (o.breaker.reportFailure(err)) continue
@@ -122,12 +130,34 @@ export function startReplayer<T>(o: ReplayerOptions<T>) {
         return gtid
       } catch (err) {
         if (o.breaker.reportFailure(err)) continue
-        o.log.warn({ err, topic: o.topic, from: batch[0]!.offset, items: batch.length }, 'a batch of queued items did not commit as one; replaying it one by one')
-        break
+        o.log.warn({ err, topic: o.topic, from: batch[0]!.offset, items: batch.length }, 'a batch of queued items did not commit as one')
+        const rest = await settle(batch)
+        if (rest === undefined || rest.length === batch.length) break
+        if (rest.length === 0) return o.writerPosition().catch(() => undefined)
+        return replayBatch(rest, heartbeat)
       }
     }
+    // Every item alone: each finds its own outcome (a duplicate within the batch, say).
     for (const q of batch) await replayOne(q, q.offset, heartbeat)
     return o.writerPosition().catch(() => undefined)
+  }
+
+  /** Reports the items the write path already holds (a redelivery, a commit whose answer was lost) and returns the others. */
+  async function settle<Q extends Queued<T>>(batch: Q[]): Promise<Q[] | undefined> {
+    if (!o.settled) return undefined
+    try {
+      const outcomes = await o.settled(batch.map((q) => q.item))
+      const rest: Q[] = []
+      for (const [i, q] of batch.entries()) {
+        const outcome = outcomes[i]
+        if (outcome === undefined) rest.push(q)
+        else o.onApplied?.(q.item, outcome)
+      }
+      return rest
+    } catch (err) {
+      o.breaker.reportFailure(err)
+      return undefined
+    }
   }
 
   const started = (async () => {

@@ -49,6 +49,11 @@ export async function findDelta(reader: Db, deltaId: string) {
   return row
 }
 
+export async function findDeltas(reader: Db, deltaIds: string[]) {
+  if (deltaIds.length === 0) return []
+  return reader.select().from(inventoryDeltas).where(inArray(inventoryDeltas.deltaId, deltaIds))
+}
+
 export async function onHand(reader: Db, storeId: string, sku: string): Promise<number> {
   const [row] = await reader
     .select({ total: sum(inventoryDeltas.quantity) })
@@ -84,6 +89,8 @@ export function createDeltasRepository(db: Database, sessionWaitMs: number) {
     writerPosition: () => writerPosition(db),
     findOnWritePath: (deltaId: string) => findDelta(db.write, deltaId),
     findOnReplica: (deltaId: string) => findDelta(db.read, deltaId),
+    /** Those of these deltas the write path holds: one round trip. */
+    findManyOnWritePath: (deltaIds: string[]) => findDeltas(db.write, deltaIds),
     oversold: (merchantId: string) => oversold(db.read, merchantId),
     /** Read-your-writes: with a session token, a replica that has it, else the write path. */
     async stockReader(sessionToken: string | undefined) {

@@ -73,6 +73,14 @@ export function startDeltaApplier(o: {
     breaker: o.breaker,
     apply: (d) => applyPendingDelta(o.deltas, d),
     applyBatch: async (batch) => (await o.deltas.appendMany(batch.map(({ item: d }) => ({ ...d, originRegion: d.originRegion as RegionId })))).gtid,
+    settled: async (batch) => {
+      const held = new Map((await o.deltas.findManyOnWritePath(batch.map((d) => d.deltaId))).map((row) => [row.deltaId, row]))
+      return batch.map((d) => {
+        const existing = held.get(d.deltaId)
+        if (existing === undefined) return undefined
+        return sameDelta(existing, d) ? 'already-applied' : 'rejected'
+      })
+    },
     writerPosition: () => o.deltas.writerPosition(),
     localHolds: () => localHolds(o.db),
     batchSize: o.batchSize,

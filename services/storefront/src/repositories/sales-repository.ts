@@ -1,5 +1,5 @@
 import { type Context, context, propagation } from '@opentelemetry/api'
-import { and, asc, eq } from 'drizzle-orm'
+import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Database, Db } from '@pos-fleet/platform/db/client'
 import { inventoryDeltas, outbox, payments, saleLines, sales } from '@pos-fleet/platform/db/schema/index'
 import { readerFor, writerPosition } from '@pos-fleet/platform/db/session-token'
@@ -182,6 +182,18 @@ export function findSaleByIdempotencyKey(reader: Db, merchantId: string, key: st
   return loadSale(reader, and(eq(sales.merchantId, merchantId), eq(sales.idempotencyKey, key)))
 }
 
+/** `merchant\nkey` → the request hash of the sale holding it, for those of `wanted` the database has. */
+export async function heldKeys(reader: Db, wanted: ReadonlyArray<{ merchantId: string; idempotencyKey: string }>): Promise<Map<string, string>> {
+  if (wanted.length === 0) return new Map()
+  const rows = await reader
+    .select({ merchantId: sales.merchantId, idempotencyKey: sales.idempotencyKey, requestHash: sales.requestHash })
+    .from(sales)
+    .where(and(inArray(sales.merchantId, [...new Set(wanted.map((w) => w.merchantId))]), inArray(sales.idempotencyKey, [...new Set(wanted.map((w) => w.idempotencyKey))])))
+  return new Map(rows.map((r) => [saleKey(r), r.requestHash]))
+}
+
+export const saleKey = (s: { merchantId: string; idempotencyKey: string }) => `${s.merchantId}\n${s.idempotencyKey}`
+
 /** The sales the routes and the reconciler need, over the read/write split; decorated as `fastify.sales`. */
 export function createSalesRepository(db: Database, sessionWaitMs: number) {
   return {
@@ -194,6 +206,8 @@ export function createSalesRepository(db: Database, sessionWaitMs: number) {
     },
     /** The committed sale holding this key, as the write path sees it (after a duplicate key). */
     byKeyOnWritePath: (merchantId: string, key: string) => findSaleByIdempotencyKey(db.write, merchantId, key),
+    /** Of these sales' keys, those the write path holds, with the request hash of the sale there: one round trip. */
+    keysOnWritePath: (wanted: ReadonlyArray<{ merchantId: string; idempotencyKey: string }>) => heldKeys(db.write, wanted),
     /** The same, from the local replica (while the write path is down). */
     byKeyOnReplica: (merchantId: string, key: string) => findSaleByIdempotencyKey(db.read, merchantId, key),
     /** A session token covering everything committed so far. */

@@ -9,7 +9,7 @@ import { type ApplyOutcome, startReplayer } from '@pos-fleet/platform/replayer'
 import { applyPending } from '@pos-fleet/platform/store-and-forward'
 import { type RegionId, topology } from '@pos-fleet/topology'
 import { TOPIC_PARTITIONS, replayerGroup } from '@pos-fleet/topology/kafka'
-import { type SalesRepository, activeTraceContext } from '../repositories/sales-repository.js'
+import { type SalesRepository, activeTraceContext, saleKey } from '../repositories/sales-repository.js'
 import type { PendingSale } from './pending-sale.js'
 
 const replayed = meter.createCounter('pos_sales_reconciled_total', { description: 'queued sales replayed through the write path' })
@@ -36,6 +36,9 @@ export function createSaleQueue(kafka: Kafka, producer: Producer, region: Region
 }
 
 export type SaleQueue = ReturnType<typeof createSaleQueue>
+
+/** A queued sale whose key the write path already holds: done if the request is the same, else never committed. */
+const sameOutcome = (heldHash: string, sale: PendingSale): ApplyOutcome => (heldHash === sale.requestHash ? 'already-applied' : 'rejected')
 
 /**
  * Commits a queued sale with its original id, totals and idempotency key. Already there
@@ -70,6 +73,13 @@ export function startSaleReconciler(o: {
     apply: (sale) => applyPendingSale(o.sales, sale),
     // Each sale keeps its own trace: its outbox row continues the request's, as one by one.
     applyBatch: async (batch) => (await o.sales.commitMany(batch.map((q) => ({ sale: q.item, traceContext: activeTraceContext(q.context) })))).sessionToken,
+    settled: async (batch) => {
+      const held = await o.sales.keysOnWritePath(batch)
+      return batch.map((sale) => {
+        const hash = held.get(saleKey(sale))
+        return hash === undefined ? undefined : sameOutcome(hash, sale)
+      })
+    },
     writerPosition: () => o.sales.writerPosition(),
     localHolds: () => localHolds(o.db),
     batchSize: o.batchSize,
