@@ -53,6 +53,8 @@ export interface DrillReport {
   reconcileMs: number | null
   /** Offline sales ÷ reconcileMs: the rate the reconcilers replayed what the partition queued. */
   reconciledPerSecond: number | null
+  /** The first replayed commit after the heal → the last: the replay without the write path's reopening. */
+  replayMs: number | null
   /** The slowest answer any terminal or manager waited for during the drill. */
   slowestAnswer: SlowestAnswer
   answerBoundMs: number
@@ -110,8 +112,8 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
   const verdict = await awaitInvariants(endpoints, load, expectedStock(baseline, load), o.convergeTimeoutMs)
   const converged = verdict.convergedAt !== null
   const offline = load.accepted.filter((a) => a.mode === 'offline').map((a) => a.saleId)
-  const lastCommit = await lastCommittedAt(endpoints, offline)
-  const reconcileMs = lastCommit === null || offline.length === 0 ? null : Math.max(0, Math.round(lastCommit - healedAtWall))
+  const commits = await replayCommits(endpoints, offline, healedAtWall)
+  const reconcileMs = commits === null ? null : Math.max(0, Math.round(commits.lastMs - healedAtWall))
   const slowest = load.slowest()
   const withinAnswerBound = slowest.status !== null && slowest.ms <= bound
   return {
@@ -131,6 +133,7 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
     convergeMs: verdict.convergedAt === null ? null : Math.round(verdict.convergedAt - healedAt),
     reconcileMs,
     reconciledPerSecond: reconcileMs === null ? null : Math.round(offline.length / Math.max(reconcileMs / 1000, 0.001)),
+    replayMs: commits === null || commits.firstAfterHealMs === null ? null : Math.round(commits.lastMs - commits.firstAfterHealMs),
     slowestAnswer: slowest,
     answerBoundMs: bound,
     withinAnswerBound,
@@ -140,19 +143,22 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
 }
 
 /**
- * When the writer committed the last of these sales, from its own clock (ms since the epoch;
- * the drill runs on the fleet's host, so one clock): null unless it holds every one.
+ * When the writer committed these sales, from its own clock (ms since the epoch; the drill runs
+ * on the fleet's host, so one clock): the last of them, and the first after the heal (a sale
+ * whose answer the cut lost was committed before it). Null unless the writer holds every one.
  */
-async function lastCommittedAt(endpoints: Endpoints, saleIds: readonly string[]): Promise<number | null> {
+async function replayCommits(endpoints: Endpoints, saleIds: readonly string[], healedAtMs: number): Promise<{ lastMs: number; firstAfterHealMs: number | null } | null> {
   if (saleIds.length === 0) return null
   const db = await mysql.createConnection({ uri: databaseUrls(endpoints.writer, endpoints.writer).migrate })
   try {
-    const [rows] = (await db.query('SELECT COUNT(*) AS n, UNIX_TIMESTAMP(MAX(created_at)) * 1000 AS lastMs FROM sales WHERE id IN (?)', [saleIds])) as [
-      Array<{ n: number; lastMs: string | number | null }>,
+    const at = 'UNIX_TIMESTAMP(created_at) * 1000'
+    const [rows] = (await db.query(`SELECT COUNT(*) AS n, MAX(${at}) AS lastMs, MIN(IF(${at} >= ?, ${at}, NULL)) AS firstMs FROM sales WHERE id IN (?)`, [healedAtMs, saleIds])) as [
+      Array<{ n: number; lastMs: string | number | null; firstMs: string | number | null }>,
       unknown,
     ]
     const row = rows[0]
-    return row && Number(row.n) === saleIds.length && row.lastMs !== null ? Number(row.lastMs) : null
+    if (!row || Number(row.n) !== saleIds.length || row.lastMs === null) return null
+    return { lastMs: Number(row.lastMs), firstAfterHealMs: row.firstMs === null ? null : Number(row.firstMs) }
   } finally {
     await db.end()
   }
@@ -171,6 +177,8 @@ export function parseBrokenInvariant(raw: string | undefined): BrokenInvariant |
   return raw as BrokenInvariant
 }
 
+const sec = (ms: number | null) => (ms === null ? 'n/a' : `${(ms / 1000).toFixed(1)} s`)
+
 export function formatReport(r: DrillReport): string {
   const lines = [`partition drill: ${r.region}'s WAN links ${r.mode} for ${r.partitionMs / 1000} s${r.inject ? ` (injected broken invariant: ${r.inject})` : ''}`, '']
   lines.push(`${'region'.padEnd(16)}${'sales online'.padStart(13)}${'offline'.padStart(9)}${'refused'.padStart(9)}${'restocks on'.padStart(13)}${'offline'.padStart(9)}`)
@@ -183,7 +191,7 @@ export function formatReport(r: DrillReport): string {
     '',
     `accepted (sales + restocks)   ${r.accepted}`,
     `reconciled offline sales      ${r.reconciled}`,
-    `reconciled sales per second   ${r.reconciledPerSecond === null ? 'n/a' : `${r.reconciledPerSecond} (the last offline sale committed at the writer ${((r.reconcileMs ?? 0) / 1000).toFixed(1)} s after the heal)`}`,
+    `reconciled sales per second   ${r.reconciledPerSecond === null ? 'n/a' : `${r.reconciledPerSecond} (the last offline sale committed at the writer ${sec(r.reconcileMs)} after the heal; the replay itself ${sec(r.replayMs)} from its first commit)`}`,
     `lost                          ${r.lost}${r.lost === 0 ? '' : '   <-- FAIL'}`,
     `duplicated                    ${r.duplicated}${r.duplicated === 0 ? '' : '   <-- FAIL'}`,
     `payments captured exactly once ${r.paymentsCapturedOnce ? 'yes' : 'NO   <-- FAIL'} (${r.paymentsNotSettled} not settled)`,
