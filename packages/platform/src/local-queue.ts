@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs'
 import { withDeadline } from './deadline.js'
@@ -6,6 +7,23 @@ import type { Check } from './health.js'
 
 const ENQUEUE_TIMEOUT_MS = 3_000
 const PRUNE_INTERVAL_MS = 1_000
+const START_ATTEMPTS = 40
+const START_RETRY_MS = 500
+
+/**
+ * kafkajs's admin does not retry a group lookup that the broker answers "not the coordinator"
+ * or "coordinator loading" — what a broker says for a few seconds after it starts.
+ */
+async function retrying<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work()
+    } catch (err) {
+      if (attempt >= START_ATTEMPTS || (err as { retriable?: boolean }).retriable !== true) throw err
+      await sleep(START_RETRY_MS)
+    }
+  }
+}
 
 interface Entry<T> {
   item: T
@@ -109,9 +127,11 @@ export function createLocalQueue<T>(o: {
      */
     async startView(): Promise<void> {
       admin = o.kafka.admin()
-      await admin.connect()
-      const ends = await admin.fetchTopicOffsets(o.topic)
-      const [committed] = o.watermarkGroup ? await admin.fetchOffsets({ groupId: o.watermarkGroup, topics: [o.topic] }) : []
+      const a = admin
+      await a.connect()
+      const ends = await retrying(() => a.fetchTopicOffsets(o.topic))
+      const group = o.watermarkGroup
+      const [committed] = group ? await retrying(() => a.fetchOffsets({ groupId: group, topics: [o.topic] })) : []
       const remaining = new Map<number, number>()
       for (const e of ends) {
         const low = Number(e.low)
