@@ -26,8 +26,21 @@ export default defineConfig({
         },
       },
       {
+        // Real Argo CD syncing argocd/ into three real kube-apiservers 1.28 (`fleet gitops up`,
+        // started once by the global setup and stopped by its teardown). Files run one at a
+        // time: one flips the writer label, another edits a Deployment by hand.
+        test: {
+          name: 'gitops',
+          include: ['test/gitops/**/*.test.ts'],
+          globalSetup: ['test/support/gitops-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
         // Offline checks of charts/, argocd/, docker-compose.yml and the Dockerfile with real
-        // tools (helm, Go text/template, the Kubernetes/Argo CD and compose-spec schemas).
+        // tools (helm, Argo CD's own ApplicationSet code, the Kubernetes/Argo CD and compose-spec schemas).
         test: {
           name: 'manifests',
           include: ['test/manifests/**/*.test.ts'],

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Prepares a fresh machine (Debian 12, as root or with sudo) to run the native fleet:
 # MariaDB, pnpm and the workspace dependencies, toxiproxy, helm, the Kafka broker jars and
-# Chromium (for the load-test report's browser test).
+# Chromium (for the load-test report's browser test); and the GitOps control plane of
+# `fleet gitops`: kube-apiserver/-controller-manager/-scheduler and kubectl (tools/kube), Argo CD
+# (tools/argocd), kwok, etcd and redis.
 # Idempotent: each step checks for what it would install first, so a re-run takes seconds.
 #
 # POS_FLEET_CACHE overrides the build/download cache (default: <repo>/.cache).
@@ -11,6 +13,9 @@ readonly TOXIPROXY_VERSION=v2.12.0
 # The newest helm v3 release; its go.mod needs Go 1.26.
 readonly HELM_VERSION=v3.22.0
 readonly GO_MIN_MINOR=26
+# Fake nodes for the GitOps clusters; its stage definitions ship in its module source only.
+readonly KWOK_VERSION=v0.8.0
+readonly KWOK_STAGES=(node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete)
 
 repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 cache=$(realpath -m -- "${POS_FLEET_CACHE:-$repo/.cache}")
@@ -22,7 +27,7 @@ if [[ $(id -u) -eq 0 ]]; then as_root=(); else as_root=(sudo); fi
 
 current_step=''
 reported=0
-# Removed on exit: the temporary policy-rc.d that keeps apt from starting a system MariaDB.
+# Removed on exit: the temporary policy-rc.d that keeps apt from starting a system service.
 temp_policy=''
 
 fail() {
@@ -117,6 +122,21 @@ go_install_binaries() {
   fi
 }
 
+# A policy-rc.d that refuses every start, so installing a server package starts no system service.
+block_service_starts() {
+  [[ -e /usr/sbin/policy-rc.d ]] && return
+  temp_policy=/usr/sbin/policy-rc.d
+  printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$temp_policy" >/dev/null
+  "${as_root[@]}" chmod 755 "$temp_policy"
+}
+
+allow_service_starts() {
+  if [[ -n $temp_policy ]]; then
+    "${as_root[@]}" rm -f -- "$temp_policy"
+    temp_policy=''
+  fi
+}
+
 mariadb_installed() {
   [[ $(dpkg-query -W -f='${db:Status-Status} ' mariadb-server mariadb-client 2>/dev/null) == 'installed installed ' ]]
 }
@@ -136,21 +156,14 @@ step_mariadb() {
   require_command apt-get "MariaDB must come from apt (Debian/Ubuntu); install mariadb-server 10.11+ yourself elsewhere"
   if ((${#as_root[@]} > 0)); then require_command sudo "run as root or install sudo"; fi
   # The package would start a system-wide server; the fleet runs its own private instances.
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    temp_policy=/usr/sbin/policy-rc.d
-    printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee "$temp_policy" >/dev/null
-    "${as_root[@]}" chmod 755 "$temp_policy"
-  fi
+  block_service_starts
   # Refresh the package lists only when they lack the package or are too stale to download it.
   if ! apt-cache show mariadb-server >/dev/null 2>&1; then quietly "${as_root[@]}" apt-get update -q; fi
   if ! install_mariadb_packages >>"$log" 2>&1; then
     quietly "${as_root[@]}" apt-get update -q
     quietly install_mariadb_packages
   fi
-  if [[ -n $temp_policy ]]; then
-    "${as_root[@]}" rm -f -- "$temp_policy"
-    temp_policy=''
-  fi
+  allow_service_starts
   if [[ -d /run/systemd/system ]]; then
     quietly "${as_root[@]}" systemctl disable --now mariadb.service
   elif "${as_root[@]}" service mariadb status >/dev/null 2>&1; then
@@ -254,6 +267,109 @@ step_kafka() {
   outcome="installed ($version, $(find "$dir/libs" -name '*.jar' | wc -l) jars)"
 }
 
+# The version a committed tool module (tools/<name>/go.mod) requires of `module`.
+tool_module_version() {
+  local version
+  version=$(awk -v mod="$2" '($1 == mod || ($1 == "require" && $2 == mod)) && $0 !~ /=>/ { print ($1 == mod ? $2 : $3); exit }' "$1/go.mod")
+  [[ -n $version ]] || fail "$1/go.mod requires no $2"
+  echo "$version"
+}
+
+# A hash of a tool module's files and the Go version: editing the module (or Go) rebuilds it.
+tool_module_stamp() {
+  { go env GOVERSION; (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum); } | sha256sum | cut -d' ' -f1
+}
+
+# build_tool_module DIR OUT [go build flags and packages...]: builds into OUT/bin unless
+# OUT/.complete holds the module's current stamp; returns 1 (nothing built) in that case.
+build_tool_module() {
+  local dir=$1 out=$2 stamp
+  shift 2
+  stamp=$(tool_module_stamp "$dir")
+  if [[ -f $out/.complete && $(<"$out/.complete") == "$stamp" ]]; then
+    return 1
+  fi
+  rm -f -- "$out/.complete"
+  mkdir -p -- "$out/bin"
+  quietly env --chdir="$dir" GOTOOLCHAIN=local go build -trimpath -o "$out/bin/" "$@"
+  echo "$stamp" >"$out/.complete"
+}
+
+# kube-apiserver, kube-controller-manager, kube-scheduler and kubectl at the chart's kubeVersion line.
+step_kube() {
+  require_go
+  local dir=$repo/tools/kube version major minor
+  version=$(tool_module_version "$dir" k8s.io/kubernetes)
+  IFS=. read -r major minor _ <<<"${version#v}"
+  # The version ldflags are what Kubernetes' own build sets; without them the servers report v0.0.0.
+  local v=k8s.io/component-base/version
+  if build_tool_module "$dir" "$cache/kube/$version" \
+    -ldflags "-s -w -X $v.gitVersion=$version -X $v.gitMajor=$major -X $v.gitMinor=$minor" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl; then
+    outcome="installed ($version)"
+  else
+    outcome="already present ($version)"
+  fi
+}
+
+# Argo CD's repo-server, application-controller and applicationset-controller (one multi-call
+# binary, argocd-lite) and appset-render, plus the CRDs of the same release.
+step_argocd() {
+  require_go
+  local dir=$repo/tools/argocd version out source
+  version=$(tool_module_version "$dir" github.com/argoproj/argo-cd/v3)
+  out=$cache/argocd/$version
+  if build_tool_module "$dir" "$out" -ldflags '-s -w' ./cmd/argocd-lite ./cmd/appset-render; then
+    outcome="installed ($version)"
+  else
+    outcome="already present ($version)"
+  fi
+  if [[ ! -f $out/crds/applicationset-crd.yaml ]]; then
+    source=$(env --chdir="$dir" GOTOOLCHAIN=local go list -m -f '{{.Dir}}' github.com/argoproj/argo-cd/v3)
+    mkdir -p -- "$out/crds"
+    cp -- "$source"/manifests/crds/{application,applicationset,appproject}-crd.yaml "$out/crds/"
+  fi
+}
+
+step_kwok() {
+  require_go
+  local out=$cache/kwok/$KWOK_VERSION source stage
+  if [[ $(go_binary_version "$out/kwok" sigs.k8s.io/kwok) == "$KWOK_VERSION" && -s $out/stages.yaml ]]; then
+    outcome="already present ($KWOK_VERSION)"
+    return
+  fi
+  mkdir -p -- "$out"
+  quietly env GOBIN="$out" GOTOOLCHAIN=local go install -trimpath -ldflags='-s -w' "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+  source=$(GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [[ -d $source/kustomize/stage ]] || fail "no kustomize/stage in the kwok $KWOK_VERSION module source ($source)"
+  for stage in "${KWOK_STAGES[@]}"; do cat -- "$source/kustomize/stage/$stage.yaml"; echo '---'; done >"$out/stages.yaml.partial"
+  mv -- "$out/stages.yaml.partial" "$out/stages.yaml"
+  outcome="installed ($KWOK_VERSION)"
+}
+
+install_gitops_packages() {
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends etcd-server redis-server
+}
+
+# etcd (the GitOps clusters' store) and redis (Argo CD's cache), from Debian.
+step_etcd_redis() {
+  if [[ -x /usr/bin/etcd && -x /usr/bin/redis-server ]]; then
+    outcome="already present (etcd $(dpkg-query -W -f='${Version}' etcd-server 2>/dev/null || echo '?'), redis $(dpkg-query -W -f='${Version}' redis-server 2>/dev/null || echo '?'))"
+    return
+  fi
+  require_command apt-get "etcd and redis must come from apt (Debian/Ubuntu); install /usr/bin/etcd and /usr/bin/redis-server yourself elsewhere"
+  # `fleet gitops` runs its own private instances; the packages would start system-wide ones.
+  block_service_starts
+  if ! apt-cache show etcd-server redis-server >/dev/null 2>&1; then quietly "${as_root[@]}" apt-get update -q; fi
+  if ! install_gitops_packages >>"$log" 2>&1; then
+    quietly "${as_root[@]}" apt-get update -q
+    quietly install_gitops_packages
+  fi
+  allow_service_starts
+  outcome="installed (etcd $(dpkg-query -W -f='${Version}' etcd-server), redis $(dpkg-query -W -f='${Version}' redis-server))"
+}
+
 main() {
   local start
   start=$(micros)
@@ -267,6 +383,10 @@ main() {
   step helm step_helm
   step kafka step_kafka
   step chromium step_chromium
+  step etcd-redis step_etcd_redis
+  step kwok step_kwok
+  step kube step_kube
+  step argocd step_argocd
   echo "bootstrap: done in $(seconds_since "$start"); tools in $bin"
 }
 

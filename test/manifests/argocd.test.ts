@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../cdk8s/src/app.js'
 import { ExampleClustersChart } from '../../cdk8s/src/charts/example-clusters-chart.js'
 import { APPSETS, GitOpsChart } from '../../cdk8s/src/charts/gitops-chart.js'
-import { LABELS, clusterName } from '../../cdk8s/src/conventions.js'
+import { ANNOTATIONS, LABELS, clusterName } from '../../cdk8s/src/conventions.js'
 import { argocdDir } from '../../cdk8s/src/paths.js'
 import { Testing } from '../../cdk8s/src/testing.js'
-import { type ClusterSecret, type GeneratedApplication, generateApplications } from '../../cdk8s/src/validation/appset-emulator.js'
 import { parseObjects, renderChart } from '../../cdk8s/src/validation/helm.js'
 import { type K8sObject, validateObject } from '../../cdk8s/src/validation/kubernetes-schemas.js'
+import { type ClusterSecret, type GeneratedApplication, generateApplications, renderApplicationSets } from './support/appset-render.js'
 import { assertHelmInstalled, helm } from './support/chart.js'
 
 const committed = (file: string) => parseObjects(readFileSync(join(argocdDir, file), 'utf8'))
@@ -28,7 +28,12 @@ function withWriter(writer: RegionId): ClusterSecret[] {
 }
 
 function applicationsFor(secrets: ClusterSecret[]): GeneratedApplication[] {
-  return [APPSETS.regional, APPSETS.writer].flatMap((name) => generateApplications(appSet(name), secrets))
+  return generateApplications([appSet(APPSETS.regional), appSet(APPSETS.writer)], secrets)
+}
+
+/** The example cluster Secrets with `change` applied to the one of `region`. */
+function withSecret(region: RegionId, change: (s: ClusterSecret) => ClusterSecret): ClusterSecret[] {
+  return exampleSecrets().map((s) => (s.metadata.labels?.[LABELS.region] === region ? change(structuredClone(s)) : s))
 }
 
 /** helm template of an Application's chart with its valuesObject, as Argo CD's repo server would. */
@@ -96,7 +101,7 @@ describe('argocd/ — synthesized by the cdk8s app', () => {
   })
 })
 
-describe('argocd/ — the Applications the ApplicationSets yield (cluster generator emulated, templates rendered by Go text/template)', () => {
+describe('argocd/ — the Applications the ApplicationSets yield (rendered by Argo CD\'s own generator and template code)', () => {
   beforeAll(() => assertHelmInstalled())
 
   it('yields storefront + inventory-delta for every cluster and the writer slice for the writer cluster only', () => {
@@ -142,8 +147,8 @@ describe('argocd/ — the Applications the ApplicationSets yield (cluster genera
 
   it('yields no writer Application while no cluster carries the writer label', () => {
     const secrets = exampleSecrets().map((s) => ({ ...s, metadata: { ...s.metadata, labels: { ...s.metadata.labels, [LABELS.role]: 'reader' } } }))
-    expect(generateApplications(appSet(APPSETS.writer), secrets)).toEqual([])
-    expect(generateApplications(appSet(APPSETS.regional), secrets)).toHaveLength(REGION_IDS.length)
+    expect(generateApplications([appSet(APPSETS.writer)], secrets)).toEqual([])
+    expect(generateApplications([appSet(APPSETS.regional)], secrets)).toHaveLength(REGION_IDS.length)
   })
 
   it('ignores Secrets that are not Argo CD clusters or lack the region label', () => {
@@ -151,7 +156,35 @@ describe('argocd/ — the Applications the ApplicationSets yield (cluster genera
     if (!first) throw new Error('no example cluster')
     const notCluster = { ...first, metadata: { ...first.metadata, labels: { ...first.metadata.labels, 'argocd.argoproj.io/secret-type': 'repository' } } }
     const { [LABELS.region]: _region, ...noRegionLabels } = first.metadata.labels ?? {}
-    const noRegion = { ...first, metadata: { ...first.metadata, labels: noRegionLabels } }
+    // Its own name: two Secrets cannot share one in a namespace.
+    const noRegion = { ...first, metadata: { ...first.metadata, name: `${first.metadata.name}-no-region`, labels: noRegionLabels } }
     expect(applicationsFor([notCluster, noRegion])).toEqual([])
+  })
+
+  it.each(Object.values(ANNOTATIONS))('fails, naming the cluster, when a cluster Secret lacks the annotation %s or leaves it empty', (key) => {
+    for (const value of [undefined, '']) {
+      const secrets = withSecret('eu-central-1', (s) => {
+        const { [key]: _dropped, ...rest } = s.metadata.annotations ?? {}
+        s.metadata.annotations = value === undefined ? rest : { ...rest, [key]: value }
+        return s
+      })
+      const result = renderApplicationSets([appSet(APPSETS.regional), appSet(APPSETS.writer)], secrets)
+      // Only the writer slice reads the payment gateway; the writer is not eu-central-1.
+      if (key === ANNOTATIONS.paymentGatewayUrl) expect(result.ok).toBe(true)
+      else expect(result).toMatchObject({ ok: false, error: expect.stringContaining(`cluster ${clusterName('eu-central-1')}: required annotation ${key} is missing or empty`) })
+    }
+  })
+
+  it('fails when the writer cluster lacks the payment gateway annotation, and when a cluster has no role label', () => {
+    const noGateway = withSecret(topology.writer, (s) => {
+      delete s.metadata.annotations?.[ANNOTATIONS.paymentGatewayUrl]
+      return s
+    })
+    expect(renderApplicationSets([appSet(APPSETS.writer)], noGateway)).toMatchObject({ ok: false, error: expect.stringContaining(`required annotation ${ANNOTATIONS.paymentGatewayUrl}`) })
+    const noRole = withSecret('us-east-1', (s) => {
+      delete s.metadata.labels?.[LABELS.role]
+      return s
+    })
+    expect(renderApplicationSets([appSet(APPSETS.regional)], noRole)).toMatchObject({ ok: false, error: expect.stringContaining(`cluster ${clusterName('us-east-1')}: required label ${LABELS.role}`) })
   })
 })

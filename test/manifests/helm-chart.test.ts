@@ -63,6 +63,18 @@ describe('charts/pos-fleet — what runs where', () => {
     expect((job?.spec as any).template.spec.containers[0].env.find((e: any) => e.name === 'DB_MIGRATE_URL').value).toContain(`pos-db-global.${topology.writer}`)
   })
 
+  it('syncs each HorizontalPodAutoscaler in a later wave than the Deployment it scales (real Argo CD: an HPA first finds no scale target and stays Degraded)', () => {
+    const objects = rendered.get(key(topology.writer, 'writer')) ?? []
+    const wave = (o: K8sObject | undefined) => Number(o?.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0)
+    const hpas = byKind(objects, 'HorizontalPodAutoscaler')
+    expect(hpas.length).toBeGreaterThan(0)
+    for (const hpa of hpas) {
+      const target = byKind(objects, 'Deployment').find((d) => d.metadata.name === (hpa.spec as any).scaleTargetRef.name)
+      expect(target, hpa.metadata.name).toBeDefined()
+      expect(wave(hpa)).toBeGreaterThan(wave(target))
+    }
+  })
+
   it('runs the migrator package’s entry from its folder in the image', () => {
     const [job] = byKind(rendered.get(key(topology.writer, 'writer')) ?? [], 'Job')
     const container = (job?.spec as any).template.spec.containers[0]

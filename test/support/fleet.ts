@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import mysql from 'mysql2/promise'
 import type { RowDataPacket } from 'mysql2/promise'
 import { type Endpoints, endpointsFile, readEndpoints } from '../../packages/fleet/src/endpoints.js'
@@ -48,20 +47,7 @@ export function inventory(region: RegionId): string {
   return fleet.regions[region].inventoryDelta
 }
 
-export async function eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe()
-      if (value !== undefined && value !== false) return value
-    } catch (err) {
-      last = err
-    }
-    await sleep(100)
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`)
-}
+export { eventually } from './eventually.js'
 
 /** A connection to one region's own database as the application account (what the services use). */
 export async function withDb<T>(region: RegionId, work: (db: mysql.Connection) => Promise<T>, url = fleet.regions[region].db.read): Promise<T> {

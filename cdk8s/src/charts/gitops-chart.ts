@@ -1,6 +1,6 @@
 import { Chart, type ChartProps } from 'cdk8s'
 import type { Construct } from 'constructs'
-import { ANNOTATIONS, DEFAULT_IMAGE, DEFAULT_REPO_URL, LABELS, annotationExpr } from '../conventions.js'
+import { ANNOTATIONS, DEFAULT_IMAGE, DEFAULT_REPO_URL, LABELS, requiredAnnotationExpr } from '../conventions.js'
 import { FleetApplicationSet } from '../constructs/fleet-application-set.js'
 import { FleetProject } from '../constructs/fleet-project.js'
 
@@ -46,7 +46,7 @@ export class GitOpsChart extends Chart {
       // Inside this Application the migration Job is a PreSync hook (sync wave -1) and
       // payments-worker is in wave 1: the schema is migrated before the worker starts.
       components: { storefront: false, inventoryDelta: false, paymentsWorker: true, migrations: true },
-      extraValues: { paymentGateway: { url: annotationExpr(ANNOTATIONS.paymentGatewayUrl) } },
+      extraValues: { paymentGateway: { url: requiredAnnotationExpr(ANNOTATIONS.paymentGatewayUrl) } },
     })
   }
 }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs'
 import { ApplicationSet, type ApplicationSetSpec } from '../imports/argoproj.io.js'
-import { ANNOTATIONS, ARGOCD_NAMESPACE, CHART_PATH, DB_SECRET, FLEET_NAMESPACE, LABELS, annotationExpr, labelExpr } from '../conventions.js'
+import { ANNOTATIONS, ARGOCD_NAMESPACE, CHART_PATH, DB_SECRET, FLEET_NAMESPACE, LABELS, labelExpr, requiredAnnotationExpr, requiredLabelExpr } from '../conventions.js'
 
 type ClusterSelector = NonNullable<NonNullable<ApplicationSetSpec['generators'][number]['clusters']>['selector']>
 
@@ -32,10 +32,11 @@ export interface FleetApplicationSetProps {
 /**
  * An ApplicationSet over Argo CD's registered clusters: one Application per selected cluster,
  * named `<name>-<region>`, rendering charts/pos-fleet with values read from the cluster
- * Secret's labels (region, role) and annotations (endpoints). goTemplate with
- * missingkey=error, automated sync with prune and selfHeal. When a cluster stops matching
- * the selector, its Application is deleted and the resources finalizer prunes what it
- * deployed — which is how moving the writer label moves payments-worker.
+ * Secret's labels (region, role) and annotations (endpoints), each one required: a cluster
+ * Secret lacking one fails the ApplicationSet with a message naming both. goTemplate with
+ * missingkey=error, automated sync with prune and selfHeal. When a cluster stops matching the
+ * selector, its Application is deleted and the resources finalizer prunes what it deployed —
+ * which is how moving the writer label moves payments-worker.
  */
 export class FleetApplicationSet extends Construct {
   constructor(scope: Construct, id: string, props: FleetApplicationSetProps) {
@@ -64,17 +65,17 @@ export class FleetApplicationSet extends Construct {
                 releaseName: props.name,
                 valuesObject: {
                   region,
-                  role: labelExpr(LABELS.role),
+                  role: requiredLabelExpr(LABELS.role),
                   image: { repository: props.image.repository, tag: props.image.tag },
                   components: { ...props.components },
                   database: {
-                    readEndpoint: annotationExpr(ANNOTATIONS.dbReadEndpoint),
-                    writeEndpoint: annotationExpr(ANNOTATIONS.dbWriteEndpoint),
+                    readEndpoint: requiredAnnotationExpr(ANNOTATIONS.dbReadEndpoint),
+                    writeEndpoint: requiredAnnotationExpr(ANNOTATIONS.dbWriteEndpoint),
                     name: 'pos',
                     existingSecret: DB_SECRET,
                   },
-                  kafka: { brokers: annotationExpr(ANNOTATIONS.kafkaBrokers) },
-                  otel: { endpoint: annotationExpr(ANNOTATIONS.otelEndpoint) },
+                  kafka: { brokers: requiredAnnotationExpr(ANNOTATIONS.kafkaBrokers) },
+                  otel: { endpoint: requiredAnnotationExpr(ANNOTATIONS.otelEndpoint) },
                   ...props.extraValues,
                 },
               },

@@ -30,12 +30,12 @@ describe('fleet', () => {
     for (const argv of [[], ['--help']]) {
       const r = await fleet(...argv)
       expect(r.code).toBe(0)
-      for (const command of ['up', 'down', 'status', 'test', 'bench', 'drill', 'failover', 'loadtest', 'claims']) expect(r.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'))
+      for (const command of ['up', 'down', 'status', 'test', 'bench', 'drill', 'failover', 'gitops', 'loadtest', 'claims']) expect(r.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'))
     }
   })
 
   it('gives every command its own help', async () => {
-    for (const argv of [['up'], ['down'], ['status'], ['test'], ['bench'], ['loadtest'], ['drill', 'partition'], ['drill', 'failover'], ['failover'], ['claims']]) {
+    for (const argv of [['up'], ['down'], ['status'], ['test'], ['bench'], ['loadtest'], ['drill', 'partition'], ['drill', 'failover'], ['failover'], ['claims'], ['gitops', 'up'], ['gitops', 'flip-writer'], ['gitops', 'down']]) {
       const r = await fleet(...argv, '--help')
       expect(r.code, argv.join(' ')).toBe(0)
       expect(r.stdout, argv.join(' ')).toContain(`Usage: fleet ${argv.join(' ')}`)
@@ -140,5 +140,24 @@ describe('commands without a fleet', () => {
     const r = await fleet('claims', '--report', join(stateDir, 'no-run'), '--sweep', join(stateDir, 'no-sweep'))
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/^fleet: no .*no-run\/report\.json, .*no-run\/report\.html, .*no-sweep\/sweep\.json: nothing was copied\n$/)
+  })
+})
+
+describe('fleet gitops', () => {
+  it('refuses flip-writer with no control plane running, exit 2, naming the command that starts one', async () => {
+    const r = await fleet('gitops', 'flip-writer', '--to', 'eu-central-1')
+    expect(r).toMatchObject({ code: 2, stderr: 'fleet: no GitOps control plane is running: start one with `pnpm fleet gitops up`\n' })
+  })
+
+  it('rejects a bad region or duration before anything starts, exit 2', async () => {
+    expect((await fleet('gitops', 'flip-writer', '--to', 'mars-east-1')).stderr).toMatch(/--to <region>.*mars-east-1/)
+    const r = await fleet('gitops', 'up', '--timeout', '5x')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/--timeout <duration>.*5x/)
+    expect(existsSync(join(stateDir, 'gitops'))).toBe(false)
+  })
+
+  it('down with nothing running says so and exits 0', async () => {
+    expect(await fleet('gitops', 'down')).toMatchObject({ code: 0, stdout: 'no GitOps control plane was running; state removed\n' })
   })
 })

@@ -6,6 +6,7 @@ import { type CliContext, type CliIo, createContext } from './context.js'
 import { downCommand } from './down.js'
 import { drillCommand } from './drill.js'
 import { failoverCommand } from './failover.js'
+import { gitopsCommand } from './gitops.js'
 import { loadtestCommand } from './loadtest.js'
 import { statusCommand } from './status.js'
 import { testCommand } from './test.js'
@@ -26,7 +27,7 @@ function createProgram(ctx: CliContext): Command {
     })
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
-  for (const command of [upCommand(ctx), downCommand(ctx), statusCommand(ctx), testCommand(ctx), benchCommand(ctx), drillCommand(ctx), failoverCommand(ctx), loadtestCommand(ctx), claimsCommand(ctx)]) {
+  for (const command of [upCommand(ctx), downCommand(ctx), statusCommand(ctx), testCommand(ctx), benchCommand(ctx), drillCommand(ctx), failoverCommand(ctx), gitopsCommand(ctx), loadtestCommand(ctx), claimsCommand(ctx)]) {
     program.addCommand(inheritSettings(command, program))
   }
   return program

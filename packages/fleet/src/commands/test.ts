@@ -10,6 +10,8 @@ import type { CliContext } from './context.js'
  */
 export const TEST_PHASES: readonly { readonly name: string; readonly projects: readonly string[] }[] = [
   { name: 'native', projects: ['unit', 'manifests', 'report', 'fleet'] },
+  // Four kube-apiservers and Argo CD: alone, so neither they nor the native fleet starve of CPU.
+  { name: 'gitops', projects: ['gitops'] },
 ]
 
 export function testCommand(ctx: CliContext): Command {

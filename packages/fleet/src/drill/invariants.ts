@@ -3,7 +3,7 @@ import mysql from 'mysql2/promise'
 import { REGION_IDS } from '@pos-fleet/topology'
 import type { Endpoints } from '../endpoints.js'
 import { databaseUrls } from '../infra/mariadb.js'
-import { type PosLoad, drillHttp } from './load.js'
+import { type PosLoad, drillHttp, expectedStock } from './load.js'
 
 /**
  * What a drill proves once the fault is over, checked against the writer's database, the
@@ -18,6 +18,8 @@ export interface InvariantState {
   /** Committed sales whose payment is still pending. */
   readonly unsettled: number
   readonly mismatches: readonly string[]
+  /** Requests that never got a definitive answer, and how many of them the writer holds. */
+  readonly inDoubt: { readonly total: number; readonly committed: number }
 }
 
 export interface Verdict extends InvariantState {
@@ -29,16 +31,29 @@ export interface Verdict extends InvariantState {
 
 const holds = (s: InvariantState) => s.lost === 0 && s.unsettled === 0 && s.mismatches.length === 0
 
-async function checkOnce(db: mysql.Connection, endpoints: Endpoints, load: PosLoad, expected: ReadonlyMap<string, number>): Promise<InvariantState> {
+async function checkOnce(db: mysql.Connection, endpoints: Endpoints, load: PosLoad, baseline: ReadonlyMap<string, number>): Promise<InvariantState> {
   const deltaIds = load.restocks.map((r) => r.deltaId)
+  const doubtedDeltaIds = load.inDoubt.flatMap((d) => (d.kind === 'restock' ? [d.deltaId] : []))
   const [saleRows] = (await db.query(
     'SELECT s.id, s.idempotency_key AS k, p.status AS payment FROM sales s JOIN payments p ON p.sale_id = s.id WHERE s.idempotency_key LIKE ?',
     [`${load.keyPrefix}%`],
   )) as [Array<{ id: string; k: string; payment: string }>, unknown]
-  const [deltaRows] = (await db.query('SELECT delta_id FROM inventory_deltas WHERE delta_id IN (?)', [deltaIds.length ? deltaIds : ['-']])) as [
+  const [deltaRows] = (await db.query('SELECT delta_id FROM inventory_deltas WHERE delta_id IN (?)', [[...deltaIds, ...doubtedDeltaIds, '-']])) as [
     Array<{ delta_id: string }>,
     unknown,
   ]
+  // A request in doubt is neither lost nor doubled: the stock must show it exactly when the writer has it.
+  const committedKeys = new Set(saleRows.map((r) => r.k))
+  const committedDeltas = new Set(deltaRows.map((r) => r.delta_id))
+  const expected = expectedStock(baseline, load)
+  let doubtedCommitted = 0
+  for (const d of load.inDoubt) {
+    const committed = d.kind === 'sale' ? committedKeys.has(d.key) : committedDeltas.has(d.deltaId)
+    if (!committed) continue
+    doubtedCommitted++
+    const effects = d.kind === 'sale' ? d.lines.map((l) => ({ sku: l.sku, quantity: -l.quantity })) : [{ sku: d.sku, quantity: d.quantity }]
+    for (const e of effects) expected.set(`${d.storeId}/${e.sku}`, (expected.get(`${d.storeId}/${e.sku}`) ?? 0) + e.quantity)
+  }
   // Duplicates are counted per sale the customer made, not per key (the unique index makes a
   // key's second row impossible): committed sales beyond one per intent, plus any committed
   // sale of this run that no sale sent accounts for.
@@ -50,7 +65,7 @@ async function checkOnce(db: mysql.Connection, endpoints: Endpoints, load: PosLo
     else perIntent.set(intent, (perIntent.get(intent) ?? 0) + 1)
   }
   const ids = new Set(saleRows.map((r) => r.id))
-  const lost = load.accepted.filter((a) => !ids.has(a.saleId)).length + (deltaIds.length - deltaRows.length)
+  const lost = load.accepted.filter((a) => !ids.has(a.saleId)).length + deltaIds.filter((id) => !committedDeltas.has(id)).length
   const duplicated = unaccounted + [...perIntent.values()].reduce((d, n) => d + (n - 1), 0)
   const unsettled = saleRows.filter((r) => r.payment === 'pending').length
   const mismatches: string[] = []
@@ -66,18 +81,18 @@ async function checkOnce(db: mysql.Connection, endpoints: Endpoints, load: PosLo
       else if (r.body.onHand !== want || r.body.pendingLocal !== 0) mismatches.push(`${k} in ${region}: ${r.body.onHand} (pending ${r.body.pendingLocal}), expected ${want}`)
     }
   }
-  return { lost, duplicated, unsettled, mismatches }
+  return { lost, duplicated, unsettled, mismatches, inDoubt: { total: load.inDoubt.length, committed: doubtedCommitted } }
 }
 
 /** Polls until every invariant holds or `timeoutMs` passes, then checks the gateway's ledger. */
-export async function awaitInvariants(endpoints: Endpoints, load: PosLoad, expected: ReadonlyMap<string, number>, timeoutMs: number): Promise<Verdict> {
+export async function awaitInvariants(endpoints: Endpoints, load: PosLoad, baseline: ReadonlyMap<string, number>, timeoutMs: number): Promise<Verdict> {
   const db = await mysql.createConnection({ uri: databaseUrls(endpoints.writer, endpoints.writer).migrate })
   try {
-    let state = await checkOnce(db, endpoints, load, expected)
+    let state = await checkOnce(db, endpoints, load, baseline)
     const deadline = performance.now() + timeoutMs
     while (!holds(state) && performance.now() < deadline) {
       await sleep(500)
-      state = await checkOnce(db, endpoints, load, expected)
+      state = await checkOnce(db, endpoints, load, baseline)
     }
     const convergedAt = holds(state) ? performance.now() : null
 

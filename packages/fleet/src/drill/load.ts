@@ -52,6 +52,11 @@ export interface SlowestAnswer {
   status: number | null
 }
 
+/** A request that never got a definitive answer: it may or may not have been committed. */
+export type InDoubt =
+  | { readonly kind: 'sale'; readonly key: string; readonly storeId: string; readonly lines: ReadonlyArray<{ sku: string; quantity: number }> }
+  | { readonly kind: 'restock'; readonly deltaId: string; readonly storeId: string; readonly sku: string; readonly quantity: number }
+
 export type DrillStore = Endpoints['terminals'][number] & { manager: Endpoints['inventoryManagers'][number] }
 
 /** Two items per demo merchant, at the spec's prices. */
@@ -62,7 +67,7 @@ export const DRILL_SKUS: Record<string, Array<{ sku: string; price: number }>> =
   ]),
 )
 
-/** A terminal gives up on an answer after this and retries with the same Idempotency-Key. */
+/** A terminal gives up waiting for an answer after this and retries with the same Idempotency-Key. */
 const CLIENT_TIMEOUT_MS = 10_000
 
 export async function drillHttp(url: string, init: { apiKey: string; body?: unknown; headers?: Record<string, string> }) {
@@ -76,8 +81,18 @@ export async function drillHttp(url: string, init: { apiKey: string; body?: unkn
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
   })
-  return { status: res.status, body: (await res.json()) as any }
+  const retryAfterS = Number(res.headers.get('retry-after'))
+  return { status: res.status, body: (await res.json()) as any, ...(Number.isFinite(retryAfterS) && retryAfterS > 0 ? { retryAfterS } : {}) }
 }
+
+/**
+ * How a terminal treats an answer that settles nothing — no answer, or a 5xx: the outcome is
+ * unknown, so it retries under the same key (after Retry-After, at most 2 s) for up to about
+ * half a minute. Only a 4xx is a definitive refusal.
+ */
+const ATTEMPTS = 40
+const RETRY_MS = 500
+const retryDelay = (r?: { retryAfterS?: number }) => Math.min(2_000, r?.retryAfterS ? r.retryAfterS * 1000 : RETRY_MS)
 
 export function drillStores(endpoints: Endpoints): DrillStore[] {
   return endpoints.terminals.map((t) => ({ ...t, manager: endpoints.inventoryManagers.find((m) => m.merchantId === t.merchantId)! }))
@@ -106,6 +121,8 @@ export interface PosLoad {
   /** Stock effect of sales sent beyond their intent (an injected broken invariant). */
   readonly extraLines: Array<{ storeId: string; sku: string; quantity: number }>
   readonly perRegion: Record<RegionId, RegionReport>
+  /** Requests still without a definitive answer after every retry: the drill reads their fate from the writer. */
+  readonly inDoubt: InDoubt[]
   slowest(): SlowestAnswer
   /** Sells once more outside the schedule (`intent` given: a retry of that customer's sale under a new key). */
   sell(store: DrillStore, n: number, intent?: number): Promise<Accepted | undefined>
@@ -123,6 +140,7 @@ export function startPosLoad(endpoints: Endpoints, o: { readonly rate: number })
   const accepted: Accepted[] = []
   const restocks: Restock[] = []
   const sentKeys = new Map<string, number>()
+  const inDoubt: InDoubt[] = []
   let intents = 0
   let slowest: SlowestAnswer = { ms: 0, kind: 'sale', status: 0 }
   const stores = drillStores(endpoints)
@@ -152,37 +170,41 @@ export function startPosLoad(endpoints: Endpoints, o: { readonly rate: number })
     const key = `${keyPrefix}${randomUUID()}`
     sentKeys.set(key, intent)
     const sentAt = performance.now()
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      let r: Awaited<ReturnType<typeof drillHttp>>
       try {
-        const r = await timed('sale', () =>
-          drillHttp(`${endpoints.regions[s.region].storefront}/v1/sales`, { apiKey: s.apiKey, body, headers: { 'idempotency-key': key } }),
-        )
-        if (r.status === 201 || r.status === 202) {
-          perRegion[s.region][r.status === 201 ? 'salesOnline' : 'salesOffline']++
-          const entry: Accepted = {
-            intent,
-            region: s.region,
-            merchantId: s.merchantId,
-            storeId: s.storeId,
-            key,
-            saleId: r.body.saleId,
-            mode: r.status === 201 ? 'online' : 'offline',
-            method,
-            paymentId: r.body.payment.paymentId,
-            lines: body.lines,
-            sentAt,
-            answeredAt: performance.now(),
-          }
-          accepted.push(entry)
-          return entry
+        r = await timed('sale', () => drillHttp(`${endpoints.regions[s.region].storefront}/v1/sales`, { apiKey: s.apiKey, body, headers: { 'idempotency-key': key } }))
+      } catch {
+        await sleep(RETRY_MS)
+        continue
+      }
+      if (r.status === 201 || r.status === 202) {
+        perRegion[s.region][r.status === 201 ? 'salesOnline' : 'salesOffline']++
+        const entry: Accepted = {
+          intent,
+          region: s.region,
+          merchantId: s.merchantId,
+          storeId: s.storeId,
+          key,
+          saleId: r.body.saleId,
+          mode: r.status === 201 ? 'online' : 'offline',
+          method,
+          paymentId: r.body.payment.paymentId,
+          lines: body.lines,
+          sentAt,
+          answeredAt: performance.now(),
         }
+        accepted.push(entry)
+        return entry
+      }
+      if (r.status < 500) {
         perRegion[s.region].refused++
         return undefined
-      } catch {
-        await sleep(200)
       }
+      await sleep(retryDelay(r))
     }
     perRegion[s.region].refused++
+    inDoubt.push({ kind: 'sale', key, storeId: s.storeId, lines: body.lines })
     return undefined
   }
 
@@ -190,19 +212,24 @@ export function startPosLoad(endpoints: Endpoints, o: { readonly rate: number })
     const item = DRILL_SKUS[s.merchantId]![n % 2]!
     const deltaId = `drill-restock-${randomUUID()}`
     const body = { deltaId, storeId: s.storeId, sku: item.sku, quantity: 5, reason: 'restock' }
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      let r: Awaited<ReturnType<typeof drillHttp>>
       try {
-        const r = await timed('restock', () => drillHttp(`${endpoints.regions[s.region].inventoryDelta}/v1/inventory/deltas`, { apiKey: s.manager.apiKey, body }))
-        if (r.status === 201 || r.status === 200 || r.status === 202) {
-          const mode = r.status === 202 ? 'offline' : 'online'
-          perRegion[s.region][mode === 'online' ? 'restocksOnline' : 'restocksOffline']++
-          restocks.push({ region: s.region, merchantId: s.merchantId, storeId: s.storeId, sku: item.sku, deltaId, quantity: 5, mode })
-        }
-        return
+        r = await timed('restock', () => drillHttp(`${endpoints.regions[s.region].inventoryDelta}/v1/inventory/deltas`, { apiKey: s.manager.apiKey, body }))
       } catch {
-        await sleep(200)
+        await sleep(RETRY_MS)
+        continue
       }
+      if (r.status === 201 || r.status === 200 || r.status === 202) {
+        const mode = r.status === 202 ? 'offline' : 'online'
+        perRegion[s.region][mode === 'online' ? 'restocksOnline' : 'restocksOffline']++
+        restocks.push({ region: s.region, merchantId: s.merchantId, storeId: s.storeId, sku: item.sku, deltaId, quantity: 5, mode })
+        return
+      }
+      if (r.status < 500) return
+      await sleep(retryDelay(r))
     }
+    inDoubt.push({ kind: 'restock', deltaId, storeId: s.storeId, sku: item.sku, quantity: 5 })
   }
 
   let stopped = false
@@ -226,6 +253,7 @@ export function startPosLoad(endpoints: Endpoints, o: { readonly rate: number })
     sentKeys,
     extraLines: [],
     perRegion,
+    inDoubt,
     slowest: () => slowest,
     sell,
     newIntent: () => intents++,

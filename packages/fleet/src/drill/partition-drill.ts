@@ -7,7 +7,7 @@ import type { Endpoints } from '../endpoints.js'
 import { databaseUrls } from '../infra/mariadb.js'
 import { type FaultMode, type FaultOptions, injectFault } from '../infra/toxiproxy.js'
 import { awaitInvariants } from './invariants.js'
-import { type DrillStore, type PosLoad, type RegionReport, type SlowestAnswer, expectedStock, readBaseline, startPosLoad } from './load.js'
+import { type DrillStore, type PosLoad, type RegionReport, type SlowestAnswer, readBaseline, startPosLoad } from './load.js'
 
 export type { RegionReport, SlowestAnswer } from './load.js'
 
@@ -40,6 +40,8 @@ export interface DrillReport {
   partitionMs: number
   perRegion: Record<RegionId, RegionReport>
   accepted: number
+  /** Requests that never got a definitive answer (no answer or 5xx through every retry), and how many the writer holds. */
+  inDoubt: { total: number; committed: number }
   reconciled: number
   lost: number
   duplicated: number
@@ -109,7 +111,7 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
   await sleep(tailMs)
   await Promise.all([load.stop(), injected])
 
-  const verdict = await awaitInvariants(endpoints, load, expectedStock(baseline, load), o.convergeTimeoutMs)
+  const verdict = await awaitInvariants(endpoints, load, baseline, o.convergeTimeoutMs)
   const converged = verdict.convergedAt !== null
   const offline = load.accepted.filter((a) => a.mode === 'offline').map((a) => a.saleId)
   const commits = await replayCommits(endpoints, offline, healedAtWall)
@@ -122,6 +124,7 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
     partitionMs: o.partitionMs,
     perRegion: load.perRegion,
     accepted: load.accepted.length + load.restocks.length,
+    inDoubt: verdict.inDoubt,
     reconciled: converged ? load.accepted.filter((a) => a.mode === 'offline').length : 0,
     lost: verdict.lost,
     duplicated: verdict.duplicated,
@@ -192,6 +195,7 @@ export function formatReport(r: DrillReport): string {
     `accepted (sales + restocks)   ${r.accepted}`,
     `reconciled offline sales      ${r.reconciled}`,
     `reconciled sales per second   ${r.reconciledPerSecond === null ? 'n/a' : `${r.reconciledPerSecond} (the last offline sale committed at the writer ${sec(r.reconcileMs)} after the heal; the replay itself ${sec(r.replayMs)} from its first commit)`}`,
+    `in doubt (never answered)     ${r.inDoubt.total}, of them committed ${r.inDoubt.committed}`,
     `lost                          ${r.lost}${r.lost === 0 ? '' : '   <-- FAIL'}`,
     `duplicated                    ${r.duplicated}${r.duplicated === 0 ? '' : '   <-- FAIL'}`,
     `payments captured exactly once ${r.paymentsCapturedOnce ? 'yes' : 'NO   <-- FAIL'} (${r.paymentsNotSettled} not settled)`,

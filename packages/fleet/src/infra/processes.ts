@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { type Result, execa } from 'execa'
 import pRetry from 'p-retry'
 import { messageOf } from '../errors.js'
-import { logsDir, processLogPath, processesFile, stateDir } from './paths.js'
+import { processLogPath, processesFile } from './paths.js'
 
 /** A long-running child recorded in .pos-fleet/processes.json, so another `fleet` process can stop it. */
 export interface TrackedProcess {
@@ -40,26 +40,30 @@ export interface StartProcessOptions {
   readonly cwd?: string
   /** Once aborted (a failed start-up is cleaning up), the process is not started any more. */
   readonly signal?: AbortSignal
+  /** Where it is recorded: the native fleet's registry unless another runtime keeps its own. */
+  readonly registry?: string
+  /** @default .pos-fleet/logs/<name>.log */
+  readonly log?: string
 }
 
 const LOOPBACK = '127.0.0.1'
 const hasProcFs = existsSync('/proc/self/stat')
 
-export function listProcesses(): TrackedProcess[] {
-  if (!existsSync(processesFile)) return []
+export function listProcesses(registry: string = processesFile): TrackedProcess[] {
+  if (!existsSync(registry)) return []
   try {
-    return JSON.parse(readFileSync(processesFile, 'utf8')) as TrackedProcess[]
+    return JSON.parse(readFileSync(registry, 'utf8')) as TrackedProcess[]
   } catch (error) {
-    throw new Error(`cannot read ${processesFile} (delete it if no fleet is running): ${messageOf(error)}`)
+    throw new Error(`cannot read ${registry} (delete it if no fleet is running): ${messageOf(error)}`)
   }
 }
 
 /** Rename over the old file, so a concurrent reader or a crash never sees half a registry. */
-function writeProcesses(list: readonly TrackedProcess[]): void {
-  mkdirSync(stateDir, { recursive: true })
-  const temp = `${processesFile}.${process.pid}.tmp`
+function writeProcesses(list: readonly TrackedProcess[], registry: string = processesFile): void {
+  mkdirSync(dirname(registry), { recursive: true })
+  const temp = `${registry}.${process.pid}.tmp`
   writeFileSync(temp, `${JSON.stringify(list, null, 2)}\n`)
-  renameSync(temp, processesFile)
+  renameSync(temp, registry)
 }
 
 /**
@@ -68,10 +72,11 @@ function writeProcesses(list: readonly TrackedProcess[]): void {
  * it needs is taken — typically by a fleet that is still running.
  */
 export async function startProcess(options: StartProcessOptions): Promise<RunningProcess> {
-  await assertPortsFree(options.ports, options.name)
+  const registry = options.registry ?? processesFile
+  await assertPortsFree(options.ports, options.name, registry)
   options.signal?.throwIfAborted()
-  mkdirSync(logsDir, { recursive: true })
-  const log = processLogPath(options.name)
+  const log = options.log ?? processLogPath(options.name)
+  mkdirSync(dirname(log), { recursive: true })
   const fd = openSync(log, 'w')
   let child: ChildProcess
   try {
@@ -93,7 +98,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Runnin
   child.unref()
   const startTicks = readStartTicks(pid)
   const tracked: TrackedProcess = { name: options.name, pid, pgid: pid, ports: options.ports, log, ...(startTicks ? { startTicks } : {}) }
-  writeProcesses([...listProcesses().filter((p) => p.name !== options.name), tracked])
+  writeProcesses([...listProcesses(registry).filter((p) => p.name !== options.name), tracked], registry)
   return { ...tracked, exited }
 }
 
@@ -140,19 +145,30 @@ export async function untilReady<T>(proc: RunningProcess, probe: (signal: AbortS
   throw new Error(`${proc.name} exited (${describeExit(outcome.status)}) before it was ready${logTails(proc.log, extraLog)}`)
 }
 
+export interface StopOptions {
+  /** @default the native fleet's registry */
+  readonly registry?: string
+  /** Only these of the recorded processes (the rest stay recorded and running). */
+  readonly only?: (p: TrackedProcess) => boolean
+}
+
 /**
  * Stops every recorded process: SIGTERM to each group, up to `graceMs` for them to exit,
  * then SIGKILL; finally checks that each recorded port is free again.
  */
-export async function stopAll(graceMs = 10_000): Promise<void> {
-  const tracked = listProcesses()
+export async function stopAll(graceMs = 10_000, options: StopOptions = {}): Promise<void> {
+  const registry = options.registry ?? processesFile
+  const tracked = listProcesses(registry).filter(options.only ?? (() => true))
   const ours = tracked.filter(isRunning)
   for (const p of ours) signalGroup(p.pgid, 'SIGTERM')
   let remaining = await waitForExit(ours, graceMs)
   for (const p of remaining) signalGroup(p.pgid, 'SIGKILL')
   remaining = await waitForExit(remaining, 5_000)
   // Re-read: a start still in flight (a failed `up` cleaning up) may have recorded more since.
-  writeProcesses(listProcesses().filter((p) => remaining.some((r) => r.pid === p.pid) || !tracked.some((t) => t.pid === p.pid)))
+  writeProcesses(
+    listProcesses(registry).filter((p) => remaining.some((r) => r.pid === p.pid) || !tracked.some((t) => t.pid === p.pid)),
+    registry,
+  )
   if (remaining.length > 0) {
     throw new Error(`could not stop ${remaining.map((p) => `${p.name} (pgid ${p.pgid})`).join(', ')} even with SIGKILL`)
   }
@@ -160,7 +176,7 @@ export async function stopAll(graceMs = 10_000): Promise<void> {
   for (const p of tracked) {
     for (const port of p.ports) {
       try {
-        await retryUntil(`port ${port} to be released`, 5_000, () => assertPortsFree([port], p.name))
+        await retryUntil(`port ${port} to be released`, 5_000, () => assertPortsFree([port], p.name, registry))
       } catch {
         held.push(`${port} (${p.name})`)
       }
@@ -253,17 +269,17 @@ export async function isPortFree(port: number): Promise<boolean> {
 }
 
 /** Throws, naming each port and the recorded process holding it, unless all are free. */
-export async function assertPortsFree(ports: readonly number[], owner: string): Promise<void> {
+export async function assertPortsFree(ports: readonly number[], owner: string, registry: string = processesFile): Promise<void> {
   const taken: number[] = []
   for (const port of ports) if (!(await isPortFree(port))) taken.push(port)
   if (taken.length === 0) return
-  const holders = listProcesses()
+  const holders = listProcesses(registry)
   const described = taken.map((port) => {
     const holder = holders.find((p) => p.ports.includes(port) && isRunning(p))
     return holder ? `${port} (held by ${holder.name}, pid ${holder.pid})` : String(port)
   })
   throw new Error(
-    `cannot start ${owner}: port ${described.join(', ')} already in use — is a previous fleet still running? Stop it with \`fleet down\`.`,
+    `cannot start ${owner}: port ${described.join(', ')} already in use — is a previous run still going? Stop it with \`fleet down\` (or \`fleet gitops down\`).`,
   )
 }
 

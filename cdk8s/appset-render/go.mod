@@ -1,3 +1,0 @@
-module pos-fleet.io/appset-render
-
-go 1.23
