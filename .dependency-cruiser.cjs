@@ -43,6 +43,13 @@ module.exports = {
       to: { path: '^services/', pathNot: '^services/$1/' },
     },
     {
+      name: 'the-client-is-just-the-contract',
+      comment: 'The generated client (what the CLI and the tests call the services with) is typed by the committed documents; only its generator builds the services.',
+      severity: 'error',
+      from: { path: '^packages/api-client/src/', pathNot: '^packages/api-client/src/(documents|generate)\\.ts$|\\.test\\.ts$' },
+      to: { path: '^(services|packages/platform)/' },
+    },
+    {
       name: 'renderers-render-the-spec',
       comment: 'The GitOps/compose renderers read the spec; they do not import service or platform code.',
       severity: 'error',

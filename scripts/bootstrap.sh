@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Prepares a fresh machine (Debian 12, as root or with sudo) to run the native fleet:
-# MariaDB, pnpm and the workspace dependencies, toxiproxy, helm, the Kafka broker jars and
-# Chromium (for the load-test report's browser test); and the GitOps control plane of
-# `fleet gitops`: kube-apiserver/-controller-manager/-scheduler and kubectl (tools/kube), Argo CD
-# (tools/argocd), kwok, etcd and redis.
+# MariaDB, pnpm and the workspace dependencies, toxiproxy, helm, the Kafka broker jars,
+# Chromium (for the load-test report's browser test) and schemathesis (the API fuzzer); and the
+# GitOps control plane of `fleet gitops`: kube-apiserver/-controller-manager/-scheduler and kubectl
+# (tools/kube), Argo CD (tools/argocd), kwok, etcd and redis.
 # Idempotent: each step checks for what it would install first, so a re-run takes seconds.
 #
 # POS_FLEET_CACHE overrides the build/download cache (default: <repo>/.cache).
@@ -13,6 +13,8 @@ readonly TOXIPROXY_VERSION=v2.12.0
 # The newest helm v3 release; its go.mod needs Go 1.26.
 readonly HELM_VERSION=v3.22.0
 readonly GO_MIN_MINOR=26
+# The API fuzzer the contract test runs against the fleet (PyPI, in its own virtualenv).
+readonly SCHEMATHESIS_VERSION=4.32.5
 # Fake nodes for the GitOps clusters; its stage definitions ship in its module source only.
 readonly KWOK_VERSION=v0.8.0
 readonly KWOK_STAGES=(node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete)
@@ -370,6 +372,26 @@ step_etcd_redis() {
   outcome="installed (etcd $(dpkg-query -W -f='${Version}' etcd-server), redis $(dpkg-query -W -f='${Version}' redis-server))"
 }
 
+# A virtualenv per version under $cache/schemathesis (complete once .complete exists), linked as $bin/st.
+step_schemathesis() {
+  local dir=$cache/schemathesis/$SCHEMATHESIS_VERSION
+  if [[ -f $dir/.complete && -x $dir/bin/st ]]; then
+    ln -sfn -- "$dir/bin/st" "$bin/st"
+    outcome="already present ($SCHEMATHESIS_VERSION)"
+    return
+  fi
+  require_command python3 "Python 3.9+ is needed for schemathesis (apt-get install python3 python3-venv)"
+  if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+    quietly "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv
+  fi
+  rm -rf -- "$dir"
+  quietly python3 -m venv -- "$dir"
+  quietly "$dir/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  touch -- "$dir/.complete"
+  ln -sfn -- "$dir/bin/st" "$bin/st"
+  outcome="installed ($SCHEMATHESIS_VERSION)"
+}
+
 main() {
   local start
   start=$(micros)
@@ -383,6 +405,7 @@ main() {
   step helm step_helm
   step kafka step_kafka
   step chromium step_chromium
+  step schemathesis step_schemathesis
   step etcd-redis step_etcd_redis
   step kwok step_kwok
   step kube step_kube

@@ -5,7 +5,7 @@ import { DEFAULT_DB_WRITE_TIMEOUT_MS } from '@pos-fleet/platform/config'
 import { answerBoundMs } from '@pos-fleet/platform/deadline'
 import { replicationStatus } from '../../packages/fleet/src/infra/mariadb.js'
 import { faultRegion, waitWritePath } from '../support/faults.js'
-import { call, eventually, inventory, postSale, storefront } from '../support/fleet.js'
+import { eventually, inventory, postSale, readiness } from '../support/fleet.js'
 import { expectSalesExactly } from '../support/pos.js'
 import { type Tenant, seedTenant } from '../support/tenants.js'
 
@@ -15,7 +15,7 @@ const BOUND_S = answerBoundMs(DEFAULT_DB_WRITE_TIMEOUT_MS) / 1000
 const CUT_MS = 8_000
 
 const seconds = (ms: number) => ms / 1000
-const lagOf = async () => ((await call(`${storefront(region)}/readyz`)).body.replicationLagMs as number | null) ?? 0
+const lagOf = async () => ((await readiness(region)).body.replicationLagMs as number | null) ?? 0
 
 /**
  * The WAN failing the way it usually does: every packet of eu-central-1's write path and

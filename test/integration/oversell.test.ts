@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { cutRegion, healRegion } from '../support/faults.js'
-import { call, inventory, postSale, regionIds } from '../support/fleet.js'
-import { waitSettled, waitStockEverywhere } from '../support/pos.js'
+import { postSale, regionIds } from '../support/fleet.js'
+import { listOversold, waitSettled, waitStockEverywhere } from '../support/pos.js'
 import { type Tenant, seedTenant } from '../support/tenants.js'
 
 const region = 'us-east-1' as const
@@ -14,7 +14,7 @@ describe('oversell during a partition', () => {
 
   it('keeps selling past zero while cut off, then lists the oversold store/SKU everywhere after the heal', async () => {
     const till = t.till(region)
-    const none = await call(`${inventory(region)}/v1/inventory/oversold`, { apiKey: t.managerKey })
+    const none = await listOversold(region, t.managerKey)
     expect(none.body.items).toEqual([])
 
     await cutRegion(region)
@@ -30,10 +30,10 @@ describe('oversell during a partition', () => {
     await waitStockEverywhere(t, region, 'LAST-2', -1)
 
     for (const r of regionIds) {
-      const listed = await call(`${inventory(r)}/v1/inventory/oversold`, { apiKey: t.managerKey })
+      const listed = await listOversold(r, t.managerKey)
       expect(listed.status).toBe(200)
       expect(listed.body.items).toEqual([{ storeId: till.storeId, sku: 'LAST-2', onHand: -1 }])
     }
-    expect((await call(`${inventory(region)}/v1/inventory/oversold`, { apiKey: till.apiKey })).status).toBe(403)
+    expect((await listOversold(region, till.apiKey)).status).toBe(403)
   })
 })

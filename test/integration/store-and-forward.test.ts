@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { cutRegion, healRegion, waitWritePath } from '../support/faults.js'
-import { call, postSale, storefront } from '../support/fleet.js'
-import { expectSalesExactly, gatewayCharges, getSale, postDelta, readStock, waitSettled, waitStockEverywhere } from '../support/pos.js'
+import { postSale } from '../support/fleet.js'
+import { expectSalesExactly, gatewayCharges, getSale, listCatalog, postDelta, readStock, waitSettled, waitStockEverywhere } from '../support/pos.js'
 import { type Tenant, seedTenants } from '../support/tenants.js'
 
 const region = 'eu-central-1' as const
@@ -53,7 +53,7 @@ describe('store-and-forward while a reader region is cut off', () => {
     expect(read.body).toMatchObject({ status: 'provisional', readFrom: 'local-queue' })
     const ready = await waitWritePath(region, false)
     expect(ready.status).toBe(200)
-    expect((await call(`${storefront(region)}/v1/catalog/items`, { apiKey: till.apiKey })).status).toBe(200)
+    expect((await listCatalog(till)).status).toBe(200)
 
     await healRegion(region)
     for (const saleId of accepted.values()) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { call, postSale, storefront } from '../support/fleet.js'
-import { getSale, tenantRows } from '../support/pos.js'
+import { postSale } from '../support/fleet.js'
+import { getSale, listCatalog, tenantRows } from '../support/pos.js'
 import { type Tenant, seedTenants } from '../support/tenants.js'
 
 describe('tenant isolation', () => {
@@ -32,7 +32,7 @@ describe('tenant isolation', () => {
   })
 
   it('shows each merchant only its own catalog', async () => {
-    const list = async (t: Tenant) => (await call(`${storefront('us-east-1')}/v1/catalog/items`, { apiKey: t.till('us-east-1').apiKey })).body.items
+    const list = async (t: Tenant) => (await listCatalog(t.till('us-east-1'))).body.items
     const [aItems, bItems] = [await list(a), await list(b)]
     expect(aItems.map((i: any) => [i.sku, i.currency])).toEqual(a.catalog.map((i) => [i.sku, 'USD']).sort())
     expect(bItems.map((i: any) => [i.sku, i.currency])).toEqual([['BK-NOVEL', 'EUR']])

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { cutRegion, healRegion } from '../support/faults.js'
 import { paymentEventFor } from '../support/payment-events.js'
-import { call, storefront, writerQuery } from '../support/fleet.js'
+import { postSale, writerQuery } from '../support/fleet.js'
 import { waitSettled } from '../support/pos.js'
 import { type Tenant, seedTenant } from '../support/tenants.js'
 
@@ -19,11 +19,7 @@ describe('tracing across the store-and-forward queue', () => {
     const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`
 
     await cutRegion(region)
-    const made = await call(`${storefront(region)}/v1/sales`, {
-      apiKey: t.till(region).apiKey,
-      body: t.sale(region, 1, { card: 'tok_visa' }),
-      headers: { 'idempotency-key': randomUUID(), traceparent },
-    })
+    const made = await postSale(t.till(region), t.sale(region, 1, { card: 'tok_visa' }), randomUUID(), { traceparent })
     expect(made.status).toBe(202)
     await healRegion(region)
 

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { rttMs } from '@pos-fleet/topology'
-import { call, eventually, fleet, median, postSale, regionIds, storefront } from '../support/fleet.js'
+import { eventually, fleet, median, postSale, readiness, regionIds } from '../support/fleet.js'
+import { listCatalog } from '../support/pos.js'
 import { type Tenant, seedTenant } from '../support/tenants.js'
 
 const reader = 'eu-central-1' as const
@@ -22,7 +23,7 @@ describe('the emulated WAN is in the write path, not in the read path', () => {
       const w = await postSale(till, t.sale(reader))
       expect(w.status).toBe(201)
       writes.push(w.ms)
-      const r = await call(`${storefront(reader)}/v1/catalog/items`, { apiKey: till.apiKey })
+      const r = await listCatalog(till)
       expect(r.status).toBe(200)
       reads.push(r.ms)
     }
@@ -40,7 +41,7 @@ describe('replication lag', () => {
   it('is measured in every region and shown in /readyz', async () => {
     for (const region of regionIds) {
       const r = await eventually(async () => {
-        const res = await call(`${storefront(region)}/readyz`)
+        const res = await readiness(region)
         return typeof res.body.replicationLagMs === 'number' ? res : undefined
       }, 10_000, `lag in ${region}`)
       expect(r.status).toBe(200)

@@ -72,7 +72,7 @@ describe('a sale either commits whole or writes nothing', () => {
     ]
     expect(await tenantRows(t)).toEqual(before)
     // Each answer's problem type is checked in-process (services/storefront/src/app.test.ts).
-    expect(answers.map((a) => a.status)).toEqual([400, 415, 422, 400, 400, 413, 422, 422, 403, 422, 401])
+    expect(answers.map((a) => a.status)).toEqual([400, 415, 422, 400, 400, 413, 422, 400, 403, 422, 401])
     for (const a of answers) expect(a.headers.get('content-type')).toContain('application/problem+json')
   })
 })

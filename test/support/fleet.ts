@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise'
 import type { RowDataPacket } from 'mysql2/promise'
+import { gatewayClient, inventoryClient, storefrontClient } from '@pos-fleet/api-client/index'
 import { type Endpoints, endpointsFile, readEndpoints } from '../../packages/fleet/src/endpoints.js'
 import type { RegionId } from '@pos-fleet/topology'
 
@@ -14,6 +15,24 @@ export interface HttpResult<T = any> {
   headers: Headers
   body: T
   ms: number
+}
+
+/**
+ * The generated client (packages/api-client) for each service of the fleet: every API call a
+ * test makes goes through it. `call` below is for what a typed client cannot send — bodies
+ * that are not JSON, requests without a key — and for URLs outside the documents.
+ */
+export const api = {
+  storefront: (region: RegionId, apiKey?: string) => storefrontClient(fleet.regions[region].storefront, apiKey ? { apiKey } : {}),
+  inventory: (region: RegionId, apiKey?: string) => inventoryClient(fleet.regions[region].inventoryDelta, apiKey ? { apiKey } : {}),
+  gateway: (url = fleet.paymentGateway) => gatewayClient(url),
+}
+
+/** An openapi-fetch call as `{ status, headers, body, ms }`: the success body, or the problem (or text) otherwise. */
+export async function answered<T = any>(request: () => Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<HttpResult<T>> {
+  const started = performance.now()
+  const r = await request()
+  return { status: r.response.status, headers: r.response.headers, body: (r.data ?? r.error) as T, ms: performance.now() - started }
 }
 
 export async function call<T = any>(
@@ -92,7 +111,14 @@ export interface Till {
   apiKey: string
 }
 
-/** The one sale POST. `key: null` sends no Idempotency-Key. */
-export async function postSale(till: Till, body: unknown, key: string | null = crypto.randomUUID()): Promise<HttpResult> {
-  return call(`${storefront(till.region)}/v1/sales`, { apiKey: till.apiKey, body, headers: key ? { 'idempotency-key': key } : {} })
+/** The one sale POST. `key: null` sends no Idempotency-Key; `body` may be invalid on purpose; `headers` go along (a traceparent). */
+export async function postSale(till: Till, body: unknown, key: string | null = crypto.randomUUID(), headers: Record<string, string> = {}): Promise<HttpResult> {
+  return answered(() =>
+    api.storefront(till.region, till.apiKey).POST('/v1/sales', { body: body as never, params: { header: (key ? { 'idempotency-key': key } : {}) as never }, headers }),
+  )
+}
+
+/** GET /readyz of a region's storefront. */
+export async function readiness(region: RegionId): Promise<HttpResult> {
+  return answered(() => api.storefront(region).GET('/readyz'))
 }

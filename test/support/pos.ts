@@ -1,13 +1,22 @@
 import type { RegionId } from '@pos-fleet/topology'
-import { type HttpResult, type Till, call, eventually, fleet, inventory, storefront, writerQuery } from './fleet.js'
+import { type HttpResult, type Till, answered, api, eventually, fleet, writerQuery } from './fleet.js'
 import type { Tenant } from './tenants.js'
 
 /** GET /v1/sales/:id from the till's region, optionally with a session token. */
 export function getSale(till: Till, saleId: string, sessionToken?: string): Promise<HttpResult> {
-  return call(`${storefront(till.region)}/v1/sales/${saleId}`, {
-    apiKey: till.apiKey,
-    headers: sessionToken ? { 'x-session-token': sessionToken } : {},
-  })
+  return answered(() =>
+    api.storefront(till.region, till.apiKey).GET('/v1/sales/{saleId}', { params: { path: { saleId }, header: sessionToken ? { 'x-session-token': sessionToken } : {} } }),
+  )
+}
+
+/** GET /v1/catalog/items as the till. */
+export function listCatalog(till: Till): Promise<HttpResult> {
+  return answered(() => api.storefront(till.region, till.apiKey).GET('/v1/catalog/items'))
+}
+
+/** GET /v1/inventory/oversold in `region` with `apiKey` (the tenant's manager key, or another to be refused). */
+export function listOversold(region: RegionId, apiKey: string): Promise<HttpResult> {
+  return answered(() => api.inventory(region, apiKey).GET('/v1/inventory/oversold'))
 }
 
 /** Waits until the sale is committed and its payment has left `pending`; returns the sale. */
@@ -20,17 +29,19 @@ export async function waitSettled(till: Till, saleId: string, timeoutMs = 30_000
 
 /** GET /v1/inventory/:storeId/:sku in `region` for the tenant's store there (or `storeId`). */
 export async function readStock(tenant: Tenant, region: RegionId, sku: string, o: { sessionToken?: string; storeId?: string } = {}) {
-  const r = await call(`${inventory(region)}/v1/inventory/${o.storeId ?? tenant.till(region).storeId}/${sku}`, {
-    apiKey: tenant.managerKey,
-    headers: o.sessionToken ? { 'x-session-token': o.sessionToken } : {},
-  })
+  const storeId = o.storeId ?? tenant.till(region).storeId
+  const r = await answered(() =>
+    api.inventory(region, tenant.managerKey).GET('/v1/inventory/{storeId}/{sku}', {
+      params: { path: { storeId, sku }, header: o.sessionToken ? { 'x-session-token': o.sessionToken } : {} },
+    }),
+  )
   if (r.status !== 200) throw new Error(`stock read answered ${r.status}: ${JSON.stringify(r.body)}`)
   return r.body as { onHand: number; pendingLocal: number; readFrom: string; replicationLagMs: number | null }
 }
 
 /** POST /v1/inventory/deltas in `region`, as the tenant's inventory manager unless `apiKey` says otherwise. */
 export function postDelta(tenant: Tenant, region: RegionId, delta: { deltaId: string; sku: string; quantity: number; reason: string; storeId?: string }, apiKey = tenant.managerKey) {
-  return call(`${inventory(region)}/v1/inventory/deltas`, { apiKey, body: { storeId: tenant.till(region).storeId, ...delta } })
+  return answered(() => api.inventory(region, apiKey).POST('/v1/inventory/deltas', { body: { storeId: tenant.till(region).storeId, ...delta } as never }))
 }
 
 /** Waits until every region reports `expected` on hand, nothing pending, for the store and SKU. */
@@ -66,7 +77,7 @@ export async function tenantRows(tenant: Tenant): Promise<TenantRows> {
 
 /** Charges and capture attempts the gateway at `gatewayUrl` holds for a payment. */
 export async function gatewayCharges(paymentId: string, gatewayUrl = fleet.paymentGateway): Promise<{ charges: any[]; attempts: number }> {
-  const r = await call(`${gatewayUrl}/v1/charges?paymentId=${encodeURIComponent(paymentId)}`)
+  const r = await answered(() => api.gateway(gatewayUrl).GET('/v1/charges', { params: { query: { paymentId } } }))
   return { charges: r.body.charges, attempts: r.body.attempts ?? 0 }
 }
 

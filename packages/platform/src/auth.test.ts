@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { type Principal, createApiKeyAuthenticator } from './auth.js'
 import { sha256Hex } from './hashing.js'
 import { Problem } from './problem.js'
+import { createStaleIfError } from './stale-if-error.js'
 
 const terminal: Principal = { kind: 'terminal', id: 'term-1', merchantId: 'm-1', storeId: 's-1' }
 const request = (key?: string) => ({ headers: key === undefined ? {} : { authorization: `Bearer ${key}` } }) as FastifyRequest
@@ -52,5 +53,34 @@ describe('createApiKeyAuthenticator', () => {
       await expect(authenticate(r)).rejects.toMatchObject({ status: 401, headers: { 'www-authenticate': 'Bearer' } })
     }
     expect(counter.lookups).toBe(0)
+  })
+
+  describe('while the local replica is down', () => {
+    const down = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
+    function flakyTable() {
+      const { lookup, counter } = keyTable({ good: terminal })
+      const state = { down: false }
+      return { state, counter, lookup: async (hash: string) => (state.down ? Promise.reject(down) : lookup(hash)) }
+    }
+
+    it('keeps accepting a key it resolved, past its TTL, up to the staleness bound', async () => {
+      let t = 0
+      const staleIfError = createStaleIfError({ maxStaleMs: 60_000, now: () => t })
+      const table = flakyTable()
+      const authenticate = createApiKeyAuthenticator(table.lookup, { ttlMs: 10_000, staleIfError })
+      await authenticate(request('good'))
+      table.state.down = true
+      t = 60_000
+      expect(await authenticate(request('good'))).toEqual(terminal)
+      t = 60_001
+      await expect(authenticate(request('good'))).rejects.toMatchObject({ code: 'temporarily-unavailable', status: 503 })
+    })
+
+    it('refuses a key it never resolved with 503, never as a principal', async () => {
+      const table = flakyTable()
+      const authenticate = createApiKeyAuthenticator(table.lookup, { staleIfError: createStaleIfError({ maxStaleMs: 60_000 }) })
+      table.state.down = true
+      await expect(authenticate(request('good'))).rejects.toMatchObject({ code: 'temporarily-unavailable', status: 503 })
+    })
   })
 })

@@ -7,6 +7,7 @@ import { managerKeys } from './db/schema/manager-keys.js'
 import { terminals } from './db/schema/terminals.js'
 import { sha256Hex } from './hashing.js'
 import { Problem } from './problem.js'
+import { type StaleIfError, createStaleIfError } from './stale-if-error.js'
 
 export interface TerminalPrincipal {
   kind: 'terminal'
@@ -27,12 +28,19 @@ export type Principal = TerminalPrincipal | ManagerPrincipal
 export type PrincipalLookup = (hash: string) => Promise<Principal | null>
 
 export interface ApiKeyCacheOptions {
-  /** A revoked key stops working within this long. */
+  /**
+   * A revoked key stops working within this long — while the local replica answers. While it
+   * does not, a key it resolved within REFERENCE_MAX_STALE_MS keeps working from memory (see
+   * `staleIfError`): the region keeps selling, and a revocation made meanwhile (which could
+   * not reach a dead replica anyway) takes effect once the replica answers again.
+   */
   ttlMs?: number
   /** Keys that resolved to a principal. */
   knownMax?: number
   /** Keys that resolved to nothing; kept apart so they can never evict a known key. */
   unknownMax?: number
+  /** The process's stale-if-error policy; by default known keys are never served stale. */
+  staleIfError?: StaleIfError
 }
 
 /** Terminal and manager keys on the local replica, by SHA-256 of the key. */
@@ -59,26 +67,23 @@ const unauthorized = (detail: string) => new Problem('unauthorized', detail, {},
  * Resolves `Authorization: Bearer <key>`. Known keys are cached so the hot path is free
  * of a query per request. Unknown keys get their own, smaller LRU: a flood of random keys
  * only churns that one (and each costs at most one lookup per TTL), while the terminals'
- * keys stay cached.
+ * keys stay cached. A key never resolved here is refused while the replica is down (503,
+ * retry later): it is never taken on trust.
  */
 export function createApiKeyAuthenticator(lookup: PrincipalLookup, o: ApiKeyCacheOptions = {}) {
   const ttl = o.ttlMs ?? 10_000
-  const known = new LRUCache<string, Principal>({ max: o.knownMax ?? 10_000, ttl })
+  const known = (o.staleIfError ?? createStaleIfError({ maxStaleMs: 0 })).cache<Principal>('API keys', { freshMs: ttl, max: o.knownMax ?? 10_000 })
   const unknown = new LRUCache<string, true>({ max: o.unknownMax ?? 1_000, ttl })
+  const resolve = async (hash: string) => (await lookup(hash)) ?? undefined
 
   return async function authenticate(request: FastifyRequest): Promise<Principal> {
     const header = request.headers.authorization
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null
     if (!match?.[1]) throw unauthorized('send Authorization: Bearer <api key>')
     const hash = sha256Hex(match[1])
-    const cached = known.get(hash)
-    if (cached) return cached
     if (!unknown.has(hash)) {
-      const principal = await lookup(hash)
-      if (principal) {
-        known.set(hash, principal)
-        return principal
-      }
+      const principal = await known.get(hash, resolve)
+      if (principal) return principal
       unknown.set(hash, true)
     }
     throw unauthorized('unknown API key')

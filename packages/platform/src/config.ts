@@ -62,6 +62,17 @@ export const DatabaseEnv = {
    * It also bounds the breaker's probe (the heartbeat), so a blackholed link opens the breaker.
    */
   DB_WRITE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: DEFAULT_DB_WRITE_TIMEOUT_MS }),
+  /**
+   * Bound on any local-replica call, the same way (a hung replica's connection is killed). It
+   * covers a read-your-writes wait on the replica, so it must exceed SESSION_WAIT_MS.
+   */
+  DB_READ_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 2_000 }),
+  /**
+   * How old the reference data a sale or restock needs (API keys, stores, floor limits,
+   * prices) may be when the local replica is down and it is served from memory
+   * (stale-if-error.ts). 0: never served stale, a sale needs its replica.
+   */
+  REFERENCE_MAX_STALE_MS: Type.Integer({ minimum: 0, maximum: 86_400_000, default: 3_600_000 }),
   /** mysql2's connect + handshake bound; a connect that outlives a call's deadline may still serve the next call. */
   DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 2_000 }),
   /** How long a read carrying a session token may wait for the local replica to catch up. */

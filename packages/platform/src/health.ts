@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { RegionId, RegionRole } from '@pos-fleet/topology'
 import type { App } from './http.js'
+import { problemResponse } from './openapi.js'
 
 export interface Check {
   ok: boolean
@@ -33,13 +34,31 @@ const Readiness = Type.Object({
   replicationLagMs: Type.Union([Type.Number(), Type.Null()]),
 })
 
-/** `/healthz` says the process is alive; `/readyz` whether it should receive traffic. */
+export const Liveness = Type.Object({ status: Type.Literal('ok') }, { description: 'The process is alive' })
+
+/** 503 from the check itself (not ready), or from the platform while the process shuts down. */
+const notReady = {
+  description: 'Not ready: a critical check fails (or the process is shutting down: problem+json)',
+  content: {
+    'application/json': { schema: Readiness },
+    ...problemResponse('').content,
+  },
+}
+
+/**
+ * `/healthz` says the process is alive; `/readyz` whether it should receive traffic.
+ * Registered as a plugin, so they come after @fastify/swagger and are in the document.
+ */
 export function registerHealthRoutes(app: App, options: HealthOptions): void {
-  app.get('/healthz', { schema: { response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({
+  void app.register(async (scope) => healthRoutes(scope as unknown as App, options))
+}
+
+function healthRoutes(app: App, options: HealthOptions): void {
+  app.get('/healthz', { schema: { summary: 'Liveness', tags: ['operations'], response: { 200: Liveness } } }, async () => ({
     status: 'ok' as const,
   }))
 
-  app.get('/readyz', { schema: { response: { 200: Readiness, 503: Readiness } } }, async (_request, reply) => {
+  app.get('/readyz', { schema: { summary: 'Readiness', tags: ['operations'], response: { 200: { ...Readiness, description: 'Ready for traffic' }, 503: notReady } } }, async (_request, reply) => {
     const [checks, role] = await Promise.all([options.checks(), options.role()])
     const ready = Object.values(checks).every((c) => c.ok || c.critical === false)
     return reply.code(ready ? 200 : 503).send({

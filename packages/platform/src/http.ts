@@ -1,12 +1,16 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
-import { Problem, type ProblemCode } from './problem.js'
+import { Problem, type ProblemCode, ProblemSchema } from './problem.js'
 import { isWritePathUnavailable, writePathUnavailable } from './db/errors.js'
+import { createMethodTable } from './allowed-methods.js'
+import { type OpenApiInfo, declareResponses, openApi, platformResponses } from './openapi.js'
 
 export interface HttpAppOptions {
   logger: FastifyServerOptions['logger']
   /** Largest accepted request body in bytes. */
   bodyLimit?: number
+  /** The service's OpenAPI document, served at GET /openapi.json. */
+  openApi: OpenApiInfo & { securitySchemes?: boolean }
 }
 
 const FASTIFY_CODES: Record<string, ProblemCode> = {
@@ -15,11 +19,32 @@ const FASTIFY_CODES: Record<string, ProblemCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation-failed',
+  // A body method (e.g. QUERY) sent without a Content-Type.
+  FST_ERR_ROUTE_MISSING_CONTENT_TYPE: 'unsupported-media-type',
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The methods the app routes at a path, for 405 and `Allow`. */
+    allowedMethods(path: string): string[]
+  }
+}
+
+const pathOf = (url: string) => url.split('?', 1)[0]!
+
+/** 405 with `Allow` when the path is routed for other methods; null when no route has the path. */
+function methodNotAllowed(request: FastifyRequest): Problem | null {
+  const allow = request.server.allowedMethods(pathOf(request.url))
+  if (allow.length === 0) return null
+  return new Problem('method-not-allowed', `${request.method} ${pathOf(request.url)}: use ${allow.join(', ')}`, {}, { allow: allow.join(', ') })
 }
 
 function toProblem(err: FastifyError): Problem {
   if (err instanceof Problem) return err
   if (err.validation) {
+    if (err.validationContext === 'headers' && err.validation.some((v) => v.params?.missingProperty === 'idempotency-key')) {
+      return new Problem('idempotency-key-missing', 'send an Idempotency-Key header, unique per sale attempt')
+    }
     const errors = err.validation.map((v) => ({ in: err.validationContext, path: v.instancePath, message: v.message }))
     return new Problem('validation-failed', err.message, { errors })
   }
@@ -30,12 +55,10 @@ function toProblem(err: FastifyError): Problem {
   return new Problem('internal')
 }
 
-/** 404 problem+json for a path no route serves. */
+/** 404 problem+json for a path no route serves; 405 with `Allow` for a path routed for other methods. */
 export function notFound(request: FastifyRequest, reply: FastifyReply): void {
-  void reply
-    .code(404)
-    .type('application/problem+json')
-    .send(new Problem('not-found', `no route ${request.method} ${request.url}`).toJSON(request.url))
+  const problem = methodNotAllowed(request) ?? new Problem('not-found', `no route ${request.method} ${request.url}`)
+  void reply.code(problem.status).headers(problem.headers).type('application/problem+json').send(problem.toJSON(request.url))
 }
 
 /**
@@ -46,8 +69,8 @@ export function createHttpApp(options: HttpAppOptions) {
   const app = Fastify({
     logger: options.logger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
-    // Shutdown: answer new requests 503 while in-flight ones finish.
-    return503OnClosing: true,
+    // Shutdown answers new requests 503 (the hook below, as problem+json) while in-flight ones finish.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     // Two synchronous log lines per request are a measurable share of a 2-core box at
     // hundreds of req/s: access lines go to debug (below), rejections and errors stay at info+.
@@ -55,11 +78,31 @@ export function createHttpApp(options: HttpAppOptions) {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  const methods = createMethodTable()
+  app.decorate('allowedMethods', (path: string) => methods.allowed(path))
+  app.addHook('onRoute', (route) => methods.add(route.url, route.method))
+  app.addSchema(ProblemSchema)
+  // Before @fastify/swagger's own onRoute hook: the document shows what the platform answers too.
+  app.addHook('onRoute', (route) => declareResponses(route, platformResponses(route)))
+  void app.register(openApi, options.openApi)
+
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return
+    reply.header('connection', 'close')
+    throw new Problem('temporarily-unavailable', 'the service is shutting down; retry on another instance', {}, { 'retry-after': '1' })
+  })
+
   // JSON only: fastify would otherwise parse text/plain bodies and fail them on the schema.
   app.removeContentTypeParser('text/plain')
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const problem = toProblem(err)
+    // A request for no route whose body failed to parse before the not-found handler ran: 405 still
+    // says what the path answers. A Problem (401 from the key hook) stands: auth comes first.
+    const problem = (request.is404 && !(err instanceof Problem) && methodNotAllowed(request)) || toProblem(err)
     if (problem.status >= 500) request.log.error({ err }, 'request failed')
     else request.log.info({ problem: problem.code, detail: problem.detail }, 'request rejected')
     void reply

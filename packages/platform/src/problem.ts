@@ -9,11 +9,11 @@ export type ProblemCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not-found'
+  | 'method-not-allowed'
   | 'store-not-found'
   | 'unknown-sku'
   | 'currency-mismatch'
   | 'amount-mismatch'
-  | 'payment-token-required'
   | 'idempotency-key-missing'
   | 'idempotency-key-reused'
   | 'delta-conflict'
@@ -36,6 +36,8 @@ export function statusOf(code: ProblemCode): number {
     case 'not-found':
     case 'store-not-found':
       return 404
+    case 'method-not-allowed':
+      return 405
     case 'delta-conflict':
       return 409
     case 'payload-too-large':
@@ -45,7 +47,6 @@ export function statusOf(code: ProblemCode): number {
     case 'unknown-sku':
     case 'currency-mismatch':
     case 'amount-mismatch':
-    case 'payment-token-required':
     case 'idempotency-key-reused':
       return 422
     case 'write-path-unavailable':
@@ -66,11 +67,11 @@ const TITLES: Record<ProblemCode, string> = {
   unauthorized: 'Missing or invalid API key',
   forbidden: 'This API key may not do that',
   'not-found': 'Not found',
+  'method-not-allowed': 'The resource does not answer this method',
   'store-not-found': 'Store not found for this merchant',
   'unknown-sku': 'Unknown SKU',
   'currency-mismatch': 'Items are priced in different currencies',
   'amount-mismatch': 'Payment amount does not equal the sale total',
-  'payment-token-required': 'A card payment needs a token',
   'idempotency-key-missing': 'Idempotency-Key header is required',
   'idempotency-key-reused': 'Idempotency-Key was already used with a different request',
   'delta-conflict': 'deltaId was already used with different content',

@@ -8,8 +8,11 @@ import type { Database } from './db/client.js'
 import type { LagState } from './db/replication-lag.js'
 import type { WritePathBreaker } from './db/write-path.js'
 import type { Check } from './health.js'
+import type { ReferenceData } from './reference-data.js'
+import type { StaleIfError } from './stale-if-error.js'
 import { type App, createHttpApp, notFound } from './http.js'
 import { loggerOptions } from './logger.js'
+import { type OpenApiInfo, declareResponses, problemResponse } from './openapi.js'
 import { regionalOps } from './standard-routes.js'
 
 export type RegionalEnv = Static<TObject<typeof BaseEnv & typeof DatabaseEnv & typeof KafkaEnv>>
@@ -23,6 +26,10 @@ export interface RegionalContext {
   writePath: WritePathBreaker
   /** Replication lag of the local replica, from the heartbeat reads. */
   replicationLag: () => LagState
+  /** Stores, floor limits and prices a sale or restock needs, served stale while the replica is down. */
+  reference: ReferenceData
+  /** The replica as the reference caches see it (readiness reports it). */
+  staleIfError: StaleIfError
 }
 
 export interface RegionalDeps extends RegionalContext {
@@ -36,6 +43,8 @@ declare module 'fastify' {
     authenticate: Authenticator
     writePath: WritePathBreaker
     replicationLag: () => LagState
+    reference: ReferenceData
+    staleIfError: StaleIfError
   }
 }
 
@@ -47,6 +56,8 @@ export const regionalContext = fp<RegionalContext>(
     app.decorate('authenticate', deps.authenticate)
     app.decorate('writePath', deps.writePath)
     app.decorate('replicationLag', deps.replicationLag)
+    app.decorate('reference', deps.reference)
+    app.decorate('staleIfError', deps.staleIfError)
   },
   { name: 'pos-regional-context', fastify: '5.x' },
 )
@@ -59,17 +70,22 @@ export const regionalContext = fp<RegionalContext>(
 export function createRegionalApp(
   service: string,
   deps: RegionalDeps,
-  o: { bodyLimit?: number; /** The service's own readiness checks (its store-and-forward views). */ checks?: () => Record<string, Check> } = {},
+  o: { bodyLimit?: number; openApi: OpenApiInfo; /** The service's own readiness checks (its store-and-forward views). */ checks?: () => Record<string, Check> },
 ): App {
   const { logger, ...context } = deps
   const app = createHttpApp({
     logger: logger ?? loggerOptions(service, deps.config.POS_REGION, deps.config.LOG_LEVEL),
     ...(o.bodyLimit ? { bodyLimit: o.bodyLimit } : {}),
+    openApi: o.openApi,
   })
   void app.register(regionalContext, context)
   void app.register(regionalOps, { checks: o.checks })
   return app
 }
+
+const UNAUTHORIZED = problemResponse('No API key, or one the fleet does not know', {
+  headers: { 'www-authenticate': { type: 'string', const: 'Bearer' } },
+})
 
 /**
  * The /v1 scope: an encapsulated plugin (register it with `{ prefix: '/v1' }`), so its
@@ -78,6 +94,8 @@ export function createRegionalApp(
  */
 export function apiScope(...routes: FastifyPluginAsyncTypebox[]): FastifyPluginAsyncTypebox {
   return async (v1) => {
+    // The key hook answers 401 before any handler runs: every route of the scope can.
+    v1.addHook('onRoute', (route) => declareResponses(route, { 401: UNAUTHORIZED }))
     await v1.register(apiKeyAuth, { authenticate: v1.authenticate })
     v1.setNotFoundHandler(notFound)
     for (const r of routes) await v1.register(r)

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Kafka, Producer } from 'kafkajs'
 import { pino } from 'pino'
 import { createApiKeyAuthenticator, principalLookup } from './auth.js'
-import { loadConfig } from './config.js'
+import { ConfigError, loadConfig } from './config.js'
 import { createDatabase } from './db/client.js'
 import { startHeartbeat, startLagMonitor } from './db/replication-lag.js'
 import { createWritePathBreaker } from './db/write-path.js'
@@ -11,6 +11,8 @@ import type { App } from './http.js'
 import { connectIdempotentProducer, createKafka } from './kafka.js'
 import { runService } from './lifecycle.js'
 import { shutdownMetrics } from './metrics.js'
+import { createReferenceData, replicaReferenceSource } from './reference-data.js'
+import { createStaleIfError } from './stale-if-error.js'
 import type { RegionalContext, RegionalEnv } from './regional-app.js'
 
 /** The real connections a service's server.ts builds its app (and background work) from. */
@@ -40,17 +42,22 @@ export async function startRegionalService<S extends TObject>(
   build: (started: Started<Static<S> & RegionalEnv>) => Promise<Built> | Built,
 ): Promise<void> {
   const config = loadConfig(envSchema) as Static<S> & RegionalEnv
+  if (config.SESSION_WAIT_MS >= config.DB_READ_TIMEOUT_MS) {
+    throw new ConfigError(`invalid configuration:\n  DB_READ_TIMEOUT_MS: must exceed SESSION_WAIT_MS (${config.SESSION_WAIT_MS}), whose replica wait it bounds (got ${config.DB_READ_TIMEOUT_MS})`)
+  }
   const backgroundLog = (component: string): FastifyBaseLogger =>
     pino({ level: config.LOG_LEVEL, base: { service: process.env.OTEL_SERVICE_NAME, region: config.POS_REGION, component } })
   const db = createDatabase({
     readUrl: config.DB_READ_URL,
     writeUrl: config.DB_WRITE_URL,
     writeTimeoutMs: config.DB_WRITE_TIMEOUT_MS,
+    readTimeoutMs: config.DB_READ_TIMEOUT_MS,
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
     poolSize: config.DB_POOL_SIZE,
     writePoolSize: config.DB_WRITE_POOL_SIZE,
   })
   const writePath = createWritePathBreaker()
+  const staleIfError = createStaleIfError({ maxStaleMs: config.REFERENCE_MAX_STALE_MS, log: backgroundLog('reference-data') })
   const heartbeat = startHeartbeat(db, config.POS_REGION, HEARTBEAT_INTERVAL_MS, writePath)
   const lag = startLagMonitor(db, HEARTBEAT_INTERVAL_MS)
   const client = createKafka({ clientId: `${config.POS_REGION}-${process.pid}`, brokers: config.KAFKA_BROKERS.split(','), log: backgroundLog('kafka') })
@@ -58,7 +65,9 @@ export async function startRegionalService<S extends TObject>(
   const { app, closers = [] } = await build({
     config,
     db,
-    authenticate: createApiKeyAuthenticator(principalLookup(db.read)),
+    authenticate: createApiKeyAuthenticator(principalLookup(db.read), { staleIfError }),
+    reference: createReferenceData(replicaReferenceSource(db.read), staleIfError),
+    staleIfError,
     writePath,
     replicationLag: lag.state,
     kafka: { client, producer },

@@ -9,7 +9,12 @@ export const MinorUnits = Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 
 
 export const SessionTokenHeaders = Type.Object({
   'x-session-token': Type.Optional(
-    Type.String({ pattern: SESSION_TOKEN_PATTERN, maxLength: 1024, description: 'sessionToken of an earlier write, to read it back' }),
+    // Empty is the same as absent (a terminal with no write yet may send the header empty), as the readers treat it.
+    Type.String({
+      pattern: `^(${SESSION_TOKEN_PATTERN.slice(1, -1)})?$`,
+      maxLength: 1024,
+      description: 'sessionToken of an earlier write, to read it back; empty: none',
+    }),
   ),
 })
 

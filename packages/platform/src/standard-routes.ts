@@ -34,16 +34,43 @@ export async function localRole(db: Db): Promise<RegionRole | 'unknown'> {
 
 /** Prometheus text from the process's meter provider. */
 export async function metricsRoute(app: FastifyInstance): Promise<void> {
-  app.get('/metrics', (request, reply) => {
+  const exposition = { schema: { type: 'string' } }
+  const schema = {
+    summary: 'Prometheus metrics of this process',
+    tags: ['operations'],
+    response: { 200: { description: 'Prometheus text exposition', content: { 'text/plain': exposition } } },
+  }
+  app.get('/metrics', { schema }, (request, reply) => {
     reply.hijack()
     serveMetrics(request.raw, reply.raw)
   })
 }
 
 /**
+ * The local replica's check. Down, it is always reported (ok: false, with the error); it
+ * keeps the service ready only while the reference caches hold values read within the
+ * staleness bound, so sales go on (stale-if-error.ts). A process that never read from its
+ * replica, or whose values are too old, is not ready: it could only refuse.
+ */
+export async function replicaCheck(app: FastifyInstance): Promise<Check> {
+  const check = await probe(() => app.db.read.execute(sql`SELECT 1`))
+  if (check.ok) return check
+  if (!app.staleIfError.canServeStale()) return check
+  const { lastOkAt, maxStaleMs } = app.staleIfError.state()
+  const age = Math.round((Date.now() - (lastOkAt ?? Date.now())) / 1000)
+  return {
+    ok: false,
+    critical: false,
+    detail: `${check.detail}; selling on reference data read ${age} s ago (served up to ${Math.round(maxStaleMs / 1000)} s old)`,
+  }
+}
+
+/**
  * /healthz, /readyz and /metrics for a regional service. Readiness needs the local
- * replica; the write path is reported but not required, because a region keeps
- * serving reads (and store-and-forward sales) while its WAN link is down.
+ * replica (or reference data held from it, above); the write path is reported but not
+ * required, because a region keeps serving reads (and store-and-forward sales) while its
+ * WAN link is down. Liveness (/healthz) never looks at either: a dead replica is not
+ * fixed by restarting the process, which would only lose the reference data it holds.
  */
 export const regionalOps: FastifyPluginAsyncTypebox<{ checks?: (() => Record<string, Check>) | undefined }> = async (app, o) => {
   registerHealthRoutes(app as unknown as App, {
@@ -54,7 +81,7 @@ export const regionalOps: FastifyPluginAsyncTypebox<{ checks?: (() => Record<str
       const wp = app.writePath.state()
       const lag = app.replicationLag()
       return {
-        readReplica: await probe(() => app.db.read.execute(sql`SELECT 1`)),
+        readReplica: await replicaCheck(app),
         writePath: { ok: wp.up, critical: false, ...(wp.lastError ? { detail: wp.lastError } : {}) },
         replicationLag: {
           ok: lag.error === null && lag.replicationLagMs !== null,

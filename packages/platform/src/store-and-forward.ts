@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { isDuplicateKey, writePathUnavailable } from './db/errors.js'
+import { isDuplicateKey, isReplicaUnavailable, writePathUnavailable } from './db/errors.js'
 import type { WritePathBreaker } from './db/write-path.js'
 import { withDeadline } from './deadline.js'
 import type { ApplyOutcome } from './replayer.js'
@@ -57,7 +57,7 @@ export async function commitOrQueue<P, B>(w: QueueableWrite<P, B>): Promise<Answ
     }
   }
   if (!w.queue) throw writePathUnavailable(new Error('write path down and no local queue configured'))
-  const earlier = await w.replayEarlier()
+  const earlier = await replayEarlierIfReadable(w)
   if (earlier) return earlier
   await w.admitOffline?.()
   const item = w.pending()
@@ -68,6 +68,23 @@ export async function commitOrQueue<P, B>(w: QueueableWrite<P, B>): Promise<Answ
     throw new Problem('temporarily-unavailable', 'neither the write path nor the local queue is available', {}, { 'retry-after': '5' })
   }
   return w.provisional(item)
+}
+
+/**
+ * A retry's earlier answer: the local queue (in memory) is asked first, then the replica. With
+ * the replica down too (the writer region's own database died) the write is queued without
+ * that check rather than refused: the replay's insert-if-absent by id and key still keeps it
+ * exactly once. The one cost: a retry of something committed before the failure gets a new
+ * provisional id, and its replay is absorbed as already applied (logged at reconcile).
+ */
+async function replayEarlierIfReadable<P, B>(w: QueueableWrite<P, B>): Promise<Answer<B> | undefined> {
+  try {
+    return await w.replayEarlier()
+  } catch (err) {
+    if (!isReplicaUnavailable(err)) throw err
+    w.log.warn({ err: (err as Error).message }, 'local replica down too; queued without checking it for an earlier commit')
+    return undefined
+  }
 }
 
 /**

@@ -35,6 +35,10 @@ function spanProcessor(): SpanProcessor {
 const sdk = new NodeSDK({
   resource: resourceFromAttributes({ 'cloud.region': process.env.POS_REGION ?? 'unknown' }),
   spanProcessors: [spanProcessor()],
+  // metrics.ts owns the meter provider (Prometheus /metrics, OTLP when configured). Given no
+  // readers, NodeSDK registers its own global provider with a default OTLP reader first, and
+  // every application metric went there: /metrics showed none of them.
+  metricReaders: [],
   instrumentations: [
     new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') }),
     new FastifyOtelInstrumentation({ registerOnInitialization: true }),

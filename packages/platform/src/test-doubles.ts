@@ -2,7 +2,9 @@ import { type Authenticator, type Principal, createApiKeyAuthenticator } from '.
 import type { Database } from './db/client.js'
 import { createWritePathBreaker } from './db/write-path.js'
 import { sha256Hex } from './hashing.js'
+import { type ReferenceSource, createReferenceData } from './reference-data.js'
 import type { RegionalDeps, RegionalEnv } from './regional-app.js'
+import { createStaleIfError } from './stale-if-error.js'
 
 /**
  * Stand-ins for what is external to a service's app (the database, the broker), so its
@@ -19,6 +21,8 @@ export const TEST_CONFIG: RegionalEnv = {
   DB_READ_URL: 'mysql://test@127.0.0.1:1/pos',
   DB_WRITE_URL: 'mysql://test@127.0.0.1:1/pos',
   DB_WRITE_TIMEOUT_MS: 2_000,
+  DB_READ_TIMEOUT_MS: 2_000,
+  REFERENCE_MAX_STALE_MS: 3_600_000,
   DB_CONNECT_TIMEOUT_MS: 2_000,
   SESSION_WAIT_MS: 1_000,
   DB_POOL_SIZE: 1,
@@ -26,8 +30,11 @@ export const TEST_CONFIG: RegionalEnv = {
   KAFKA_BROKERS: '127.0.0.1:1',
 }
 
-/** A database that answers the readiness probe (`SELECT 1` on the replica); any other use fails the test loudly. */
-export function probeOnlyDatabase(): Database {
+/**
+ * A database that answers the readiness probe (`SELECT 1` on the replica) with `probe`; any
+ * other use fails the test loudly.
+ */
+export function probeOnlyDatabase(probe: () => Promise<unknown> = async () => [[{ readOnly: 1 }], []]): Database {
   const unused = <T>(what: string, allowed: Record<string, unknown> = {}): T =>
     new Proxy(allowed, {
       get: (target, prop) => {
@@ -36,7 +43,7 @@ export function probeOnlyDatabase(): Database {
       },
     }) as T
   return {
-    read: unused<Database['read']>('db.read', { execute: async () => [[{ readOnly: 1 }], []] }),
+    read: unused<Database['read']>('db.read', { execute: probe }),
     write: unused<Database['write']>('db.write'),
     readPool: unused<Database['readPool']>('db.readPool'),
     writePool: unused<Database['writePool']>('db.writePool'),
@@ -46,17 +53,65 @@ export function probeOnlyDatabase(): Database {
   } satisfies Database
 }
 
+/**
+ * A local replica held in memory, as the reference caches and the authenticator read it;
+ * `failWith` makes every read fail (the replica died), `null` brings it back.
+ */
+export function memoryReplica(keys: Record<string, Principal>, source: Partial<ReferenceSource> = {}) {
+  const byHash = new Map(Object.entries(keys).map(([key, p]) => [sha256Hex(key), p]))
+  let failure: Error | null = null
+  const reads = { count: 0 }
+  const read = async <T>(value: () => Promise<T> | T): Promise<T> => {
+    reads.count++
+    if (failure) throw failure
+    return value()
+  }
+  const reference: ReferenceSource = {
+    store: (id) => read(() => source.store?.(id)),
+    offlineFloorLimitMinor: (id) => read(() => source.offlineFloorLimitMinor?.(id)),
+    items: (merchantId, skus) => read(() => source.items?.(merchantId, skus) ?? []),
+  }
+  return {
+    principal: (hash: string) => read(() => byHash.get(hash) ?? null),
+    reference,
+    /** Any other read of this replica (fails while it is down). */
+    query: read,
+    /** The same replica as the readiness probe sees it. */
+    database: () => probeOnlyDatabase(() => read(() => [[{ readOnly: 1 }], []])),
+    reads,
+    failWith(err: Error | null) {
+      failure = err
+    },
+  }
+}
+
 /** The real authenticator over an in-memory key table. */
 export function authenticatorFor(keys: Record<string, Principal>): Authenticator {
   const byHash = new Map(Object.entries(keys).map(([key, p]) => [sha256Hex(key), p]))
   return createApiKeyAuthenticator(async (hash) => byHash.get(hash) ?? null)
 }
 
+/**
+ * The real authenticator, reference caches and stale-if-error policy over a memory replica;
+ * pass the result's `deps` into regionalDeps' overrides.
+ */
+export function replicaDeps(replica: ReturnType<typeof memoryReplica>, maxStaleMs = TEST_CONFIG.REFERENCE_MAX_STALE_MS, now?: () => number) {
+  const staleIfError = createStaleIfError({ maxStaleMs, ...(now ? { now } : {}) })
+  return {
+    staleIfError,
+    authenticate: createApiKeyAuthenticator(replica.principal, { staleIfError }),
+    reference: createReferenceData(replica.reference, staleIfError),
+  }
+}
+
 export function regionalDeps(keys: Record<string, Principal>, overrides: Partial<RegionalDeps> = {}): RegionalDeps {
+  const staleIfError = createStaleIfError({ maxStaleMs: 0 })
   return {
     config: TEST_CONFIG,
     db: probeOnlyDatabase(),
     authenticate: authenticatorFor(keys),
+    staleIfError,
+    reference: createReferenceData(memoryReplica({}).reference, staleIfError),
     writePath: createWritePathBreaker(),
     replicationLag: () => ({ replicationLagMs: 12, sampledAt: Date.now(), error: null }),
     logger: false,

@@ -1,6 +1,6 @@
 import type { Principal } from '@pos-fleet/platform/auth'
 import { createWritePathBreaker } from '@pos-fleet/platform/db/write-path'
-import { duplicateKey, memoryQueue, regionalDeps, writePathDown } from '@pos-fleet/platform/test-doubles'
+import { duplicateKey, memoryQueue, memoryReplica, regionalDeps, replicaDeps, writePathDown } from '@pos-fleet/platform/test-doubles'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildApp } from './app.js'
 import type { DeltasRepository } from './repositories/deltas-repository.js'
@@ -94,12 +94,14 @@ describe('POST /v1/inventory/deltas', () => {
     expectProblem(await post(app, { ...restock(), ...change }), 400, 'validation-failed')
   })
 
-  it('answers 400 to a negative restock and 422 unknown-sku / 404 store-not-found out of the merchant\'s scope', async () => {
+  it('answers 400 to a negative restock or a positive shrinkage and 422 unknown-sku / 404 store-not-found out of the merchant\'s scope', async () => {
     const { app, deltas } = service()
     expectProblem(await post(app, restock(undefined, -5)), 400, 'validation-failed')
+    expectProblem(await post(app, { ...restock(), reason: 'shrinkage' }), 400, 'validation-failed')
     expectProblem(await post(app, { ...restock(), sku: 'NOPE' }), 422, 'unknown-sku')
     expectProblem(await post(app, { ...restock(), storeId: 'st-other' }), 404, 'store-not-found')
     expect(deltas.rows.size).toBe(0)
+    expect((await post(app, { ...restock(undefined, -5), reason: 'adjustment' })).statusCode).toBe(201)
   })
 
   it('answers 401 without a key and 403 to a terminal key', async () => {
@@ -125,5 +127,57 @@ describe('POST /v1/inventory/deltas', () => {
     const res = await post(app, restock())
     expectProblem(res, 503, 'write-path-unavailable')
     expect(res.headers['retry-after']).toBe('5')
+  })
+})
+
+/**
+ * The region's database dies with the write path (the writer region lost): the real
+ * authenticator and reference caches over a replica held in memory that starts refusing.
+ */
+describe('POST /v1/inventory/deltas when the local replica is down', () => {
+  function serviceOnReplica() {
+    const d = deltas()
+    const replica = memoryReplica(keys, {
+      store: d.repo.storeOf,
+      items: async (_m, skus) => skus.filter((sku) => sku === 'ESP-DBL').map((sku) => ({ sku, name: 'Espresso', priceMinor: 350, currency: 'EUR' })),
+    })
+    const writePath = createWritePathBreaker()
+    const queue = memoryQueue<PendingDelta>((q) => q.deltaId)
+    const deps = replicaDeps(replica)
+    const repo: DeltasRepository = {
+      ...d.repo,
+      storeOf: (id) => deps.reference.store(id),
+      skuExists: async (m, sku) => (await deps.reference.items(m, [sku])).length > 0,
+      findOnReplica: (id) => replica.query(() => d.repo.findOnReplica(id)),
+    }
+    const app = buildApp({ ...regionalDeps(keys, { writePath, db: replica.database(), ...deps }), deltas: repo, deltaQueue: queue as unknown as DeltaQueue })
+    apps.push(app)
+    return { app, replica, writePath, queue, deltas: d }
+  }
+
+  it('queues a restock (202) on the key, store and SKU read before, without the replica idempotency check', async () => {
+    const { app, replica, writePath, queue } = serviceOnReplica()
+    expect((await post(app, restock())).statusCode).toBe(201)
+    replica.failWith(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
+    writePath.reportFailure(writePathDown())
+    const res = await post(app, restock('d-offline-1'))
+    expect(res.statusCode, res.body).toBe(202)
+    expect(res.json()).toMatchObject({ status: 'queued', replayed: false })
+    expect(queue.items.has('d-offline-1')).toBe(true)
+  })
+
+  it('applies a restock (201) through the write path while only the replica is down', async () => {
+    const { app, replica, deltas } = serviceOnReplica()
+    await post(app, restock())
+    replica.failWith(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
+    expect((await post(app, restock('d-online-1'))).statusCode).toBe(201)
+    expect(deltas.rows.has('d-online-1')).toBe(true)
+  })
+
+  it('refuses a store it never read with 503', async () => {
+    const { app, replica } = serviceOnReplica()
+    await post(app, restock())
+    replica.failWith(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
+    expectProblem(await post(app, { ...restock(), storeId: 'st-us' }), 503, 'temporarily-unavailable')
   })
 })

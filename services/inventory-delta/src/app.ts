@@ -16,6 +16,11 @@ export function buildApp(deps: InventoryDeltaDeps): App {
       ...(deltaQueue ? { [pendingDeltas]: viewCheck(deltaQueue.stats()) } : {}),
       ...(salesView ? { [pendingSales]: viewCheck(salesView.stats()) } : {}),
     }),
+    openApi: {
+      title: 'inventory-delta',
+      description: 'Stock per store and SKU as a sum of deltas: adjustments by inventory managers, stock reads by terminals and managers.',
+      version: '1.0.0',
+    },
   })
   void app.register(repositories, { deltas, deltaQueue, salesView })
   void app.register(apiScope(deltaRoutes), { prefix: '/v1' })

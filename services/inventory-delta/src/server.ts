@@ -13,7 +13,7 @@ main(() =>
     const applier = startDeltaApplier({
       kafka: deps.kafka.client,
       db: deps.db,
-      deltas: createDeltasRepository(deps.db, deps.config.SESSION_WAIT_MS),
+      deltas: createDeltasRepository(deps.db, deps.config.SESSION_WAIT_MS, deps.reference),
       breaker: deps.writePath,
       region: deps.config.POS_REGION,
       batchSize: deps.config.REPLAY_BATCH_SIZE,

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Type } from '@sinclair/typebox'
 import { createHttpApp, type App } from '@pos-fleet/platform/http'
+import { Liveness } from '@pos-fleet/platform/health'
+import { problemResponse } from '@pos-fleet/platform/openapi'
 import { Problem } from '@pos-fleet/platform/problem'
-import { Currency, MinorUnits, ProblemSchema } from '@pos-fleet/platform/schemas'
+import { Currency, MinorUnits } from '@pos-fleet/platform/schemas'
 import type { FastifyServerOptions } from 'fastify'
 import { decide } from './domain/outcomes.js'
 import type { Ledger } from './ledger.js'
@@ -36,21 +38,41 @@ const ChargeSchema = Type.Object({
  * moves money. Idempotent by the Idempotency-Key header, which must be the payment id.
  */
 export function buildApp(deps: GatewayDeps): App {
-  const app = createHttpApp({ logger: deps.logger })
+  const app = createHttpApp({
+    logger: deps.logger,
+    openApi: {
+      title: 'payment-gateway-sandbox',
+      description: 'An EMULATED payment service provider for the demo and tests: it never moves money. Charges are idempotent by payment id.',
+      version: '1.0.0',
+      securitySchemes: false,
+    },
+  })
+  void app.register(async (routes) => gatewayRoutes(routes, deps))
+  return app
+}
+
+function gatewayRoutes(app: App, deps: GatewayDeps): void {
   const { ledger } = deps
 
-  app.get('/healthz', async () => ({ status: 'ok' }))
+  app.get('/healthz', { schema: { summary: 'Liveness', tags: ['operations'], response: { 200: Liveness } } }, async () => ({ status: 'ok' as const }))
 
   app.post(
     '/v1/charges',
     {
       schema: {
+        operationId: 'createCharge',
+        summary: 'Capture a payment (idempotent by paymentId)',
+        tags: ['charges'],
         headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 1, maxLength: 64 }) }),
         body: Type.Object(
           { paymentId: Type.String({ minLength: 1, maxLength: 64 }), token: Type.String({ maxLength: 128 }), amountMinor: MinorUnits, currency: Currency },
           { additionalProperties: false },
         ),
-        response: { 200: ChargeSchema, 201: ChargeSchema, 400: ProblemSchema, 503: ProblemSchema },
+        response: {
+          200: { ...ChargeSchema, description: 'The charge made earlier for this paymentId', headers: { 'idempotent-replayed': { type: 'string', const: 'true' } } },
+          201: { ...ChargeSchema, description: 'Charged (succeeded or declined)' },
+          503: problemResponse('A transient failure the sandbox injects; retry with the same paymentId', { retryAfter: true }),
+        },
       },
     },
     async (request, reply) => {
@@ -85,6 +107,9 @@ export function buildApp(deps: GatewayDeps): App {
     '/v1/charges',
     {
       schema: {
+        operationId: 'listCharges',
+        summary: "The sandbox's ledger: every charge, or one payment's charges and capture attempts",
+        tags: ['charges'],
         querystring: Type.Object({ paymentId: Type.Optional(Type.String({ maxLength: 64 })) }),
         response: { 200: Type.Object({ charges: Type.Array(ChargeSchema), attempts: Type.Optional(Type.Integer()) }) },
       },
@@ -96,6 +121,4 @@ export function buildApp(deps: GatewayDeps): App {
       return { charges: ledger.chargesFor(paymentId), attempts: ledger.attemptsFor(paymentId) }
     },
   )
-
-  return app
 }

@@ -19,7 +19,10 @@ export interface PaymentsWorkerDeps {
 /** payments-worker's HTTP face: health, readiness and metrics; the work is the drainer. */
 export function buildApp(deps: PaymentsWorkerDeps): App {
   const { config } = deps
-  const app = createHttpApp({ logger: deps.logger ?? loggerOptions('payments-worker', config.POS_REGION, config.LOG_LEVEL) })
+  const app = createHttpApp({
+    logger: deps.logger ?? loggerOptions('payments-worker', config.POS_REGION, config.LOG_LEVEL),
+    openApi: { title: 'payments-worker', description: "The payments worker's operational endpoints: health, readiness, metrics.", version: '1.0.0', securitySchemes: false },
+  })
   registerHealthRoutes(app, {
     region: config.POS_REGION,
     role: () => localRole(deps.db.read),

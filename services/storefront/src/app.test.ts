@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Principal } from '@pos-fleet/platform/auth'
 import { createWritePathBreaker } from '@pos-fleet/platform/db/write-path'
-import { duplicateKey, memoryQueue, regionalDeps, writePathDown } from '@pos-fleet/platform/test-doubles'
+import { duplicateKey, memoryQueue, memoryReplica, regionalDeps, replicaDeps, writePathDown } from '@pos-fleet/platform/test-doubles'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildApp } from './app.js'
 import type { CatalogRepository } from './repositories/catalog-repository.js'
@@ -17,8 +17,14 @@ import type { SaleQueue } from './store-and-forward/sale-queue.js'
 
 const TERMINAL_KEY = 'pos_term_test'
 const MANAGER_KEY = 'pos_mgr_test'
+/** A second terminal of the same store, never seen by the process before its replica dies. */
+const OTHER_TERMINAL_KEY = 'pos_term_other'
 const terminal: Principal = { kind: 'terminal', id: 'term-eu', merchantId: 'm-cafe', storeId: 'st-eu' }
-const keys: Record<string, Principal> = { [TERMINAL_KEY]: terminal, [MANAGER_KEY]: { kind: 'manager', id: 'mgr', merchantId: 'm-cafe' } }
+const keys: Record<string, Principal> = {
+  [TERMINAL_KEY]: terminal,
+  [MANAGER_KEY]: { kind: 'manager', id: 'mgr', merchantId: 'm-cafe' },
+  [OTHER_TERMINAL_KEY]: { ...terminal, id: 'term-eu-2' },
+}
 const FLOOR_LIMIT = 5_000
 
 const ITEMS = [
@@ -184,9 +190,11 @@ describe('POST /v1/sales', () => {
       expect(res.json().expectedAmountMinor).toBe(700)
     })
 
-    it('answers 422 payment-token-required to a card sale without a token', async () => {
+    it('answers 400 validation-failed naming payment/token to a card sale without a token (a rule of the schema)', async () => {
       const { app } = storefront()
-      expectProblem(await post(app, { ...cash(), payment: { method: 'card', amountMinor: 350 } }), 422, 'payment-token-required')
+      const res = await post(app, { ...cash(), payment: { method: 'card', amountMinor: 350 } })
+      expectProblem(res, 400, 'validation-failed')
+      expect(res.json().errors.map((e: { path: string }) => e.path)).toContain('/payment')
     })
 
     it('answers 422 idempotency-key-reused when the key was used with another body', async () => {
@@ -351,6 +359,31 @@ describe('the /v1 scope', () => {
     const { app } = storefront()
     expectProblem(await app.inject({ method: 'GET', url: '/nope' }), 404, 'not-found')
   })
+
+  it('answers a method a /v1 path does not serve 405 with Allow, and 401 first without a key', async () => {
+    const { app } = storefront()
+    const auth = { authorization: `Bearer ${TERMINAL_KEY}` }
+    const other = await app.inject({ method: 'DELETE', url: '/v1/sales', headers: auth })
+    expectProblem(other, 405, 'method-not-allowed')
+    expect(other.headers.allow).toBe('POST')
+    expect((await app.inject({ method: 'PUT', url: `/v1/sales/${randomUUID()}`, headers: auth })).headers.allow).toBe('GET, HEAD')
+    // A body method with no Content-Type fails in the parser, before the not-found handler: still 405.
+    expectProblem(await app.inject({ method: 'QUERY', url: '/v1/catalog/items', headers: auth }), 405, 'method-not-allowed')
+    expectProblem(await app.inject({ method: 'DELETE', url: '/v1/sales' }), 401, 'unauthorized')
+  })
+})
+
+describe('GET /openapi.json', () => {
+  it('serves the OpenAPI 3.1 document without a key, every /v1 operation with its security scheme', async () => {
+    const { app } = storefront()
+    const res = await app.inject({ method: 'GET', url: '/openapi.json' })
+    expect(res.statusCode).toBe(200)
+    const doc = res.json()
+    expect(doc.openapi).toBe('3.1.0')
+    expect(doc.paths['/v1/sales'].post.security).toEqual([{ terminalKey: [] }])
+    expect(doc.paths['/v1/sales'].post.parameters).toContainEqual(expect.objectContaining({ in: 'header', name: 'idempotency-key', required: true }))
+    expect(doc.paths['/v1/sales'].post.responses['503'].headers['retry-after']).toBeDefined()
+  })
 })
 
 describe('operations routes outside /v1', () => {
@@ -374,5 +407,124 @@ describe('operations routes outside /v1', () => {
     const res = await app.inject({ method: 'GET', url: '/metrics' })
     expect(res.statusCode).toBe(200)
     expect(res.body).toContain('# HELP')
+  })
+})
+
+/**
+ * The writer region's database dies: storefront's local replica (there, the writer itself)
+ * stops answering. The real authenticator, reference caches and catalog repository run over a
+ * replica held in memory that starts failing with ECONNREFUSED; sales were made before.
+ */
+describe('when the local replica is down', () => {
+  function storefrontOnReplica(o: { offline?: boolean; now?: () => number } = {}) {
+    const fixtures = catalog()
+    const replica = memoryReplica(keys, {
+      store: fixtures.store,
+      offlineFloorLimitMinor: fixtures.offlineFloorLimitMinor,
+      items: (_m, skus) => fixtures.prices('m-cafe', skus),
+    })
+    const writePath = createWritePathBreaker()
+    if (o.offline) writePath.reportFailure(writePathDown())
+    const s = sales()
+    const queue = saleQueue()
+    const app = buildApp({
+      ...regionalDeps(keys, { writePath, db: replica.database(), ...replicaDeps(replica, undefined, o.now) }),
+      repositories: { sales: s.repo },
+      queue: queue as unknown as SaleQueue,
+    })
+    apps.push(app)
+    return { app, replica, sales: s, queue, writePath }
+  }
+  const dies = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:18306'), { code: 'ECONNREFUSED' })
+
+  it('commits a sale (201) through the write path on the key, prices and floor limit read before', async () => {
+    const { app, replica, sales } = storefrontOnReplica()
+    expect((await post(app, card())).statusCode).toBe(201)
+    replica.failWith(dies())
+    const res = await post(app, card())
+    expect(res.statusCode, res.body).toBe(201)
+    expect(res.json()).toMatchObject({ status: 'committed', totalMinor: 350, currency: 'EUR' })
+    expect(sales.committed.size).toBe(2)
+  })
+
+  it('queues a card sale (202 provisional) when the write path is down too, under the floor limit held in memory', async () => {
+    const { app, replica, queue, writePath } = storefrontOnReplica()
+    expect((await post(app, card())).statusCode).toBe(201)
+    replica.failWith(dies())
+    writePath.reportFailure(writePathDown())
+    const res = await post(app, card())
+    expect(res.statusCode, res.body).toBe(202)
+    expect(res.json()).toMatchObject({ status: 'provisional', totalMinor: 350 })
+    expect(queue.items.size).toBe(1)
+  })
+
+  it('answers a retry of a queued sale with the same provisional receipt', async () => {
+    const { app, replica, writePath } = storefrontOnReplica()
+    await post(app, card())
+    replica.failWith(dies())
+    writePath.reportFailure(writePathDown())
+    const first = await post(app, card(), { key: 'retry-me' })
+    const again = await post(app, card(), { key: 'retry-me' })
+    expect(again.statusCode).toBe(202)
+    expect(again.json().saleId).toBe(first.json().saleId)
+  })
+
+  it('accepts the till key past its 10 s TTL up to REFERENCE_MAX_STALE_MS (1 h), and refuses it after', async () => {
+    let t = 1_000_000
+    const { app, replica } = storefrontOnReplica({ now: () => t })
+    await post(app, card())
+    replica.failWith(dies())
+    t += 3_600_000
+    expect((await post(app, card())).statusCode).toBe(201)
+    t += 1
+    expectProblem(await post(app, card()), 503, 'temporarily-unavailable')
+  })
+
+  it('refuses an API key it never resolved with 503 and Retry-After, not as a principal', async () => {
+    const { app, replica, sales } = storefrontOnReplica()
+    await post(app, card())
+    replica.failWith(dies())
+    const res = await post(app, card(), { apiKey: OTHER_TERMINAL_KEY })
+    expectProblem(res, 503, 'temporarily-unavailable')
+    expect(res.headers['retry-after']).toBe('5')
+    expect(sales.committed.size).toBe(1)
+  })
+
+  it('refuses a SKU it never priced with 503: it never invents a price', async () => {
+    const { app, replica, sales } = storefrontOnReplica()
+    await post(app, card())
+    replica.failWith(dies())
+    expectProblem(await post(app, card('BEAN-1KG', 3_200)), 503, 'temporarily-unavailable')
+    expect(sales.committed.size).toBe(1)
+  })
+
+  it('reports the replica down in /readyz and stays ready while it sells from memory; /healthz stays up', async () => {
+    const { app, replica } = storefrontOnReplica()
+    await post(app, card())
+    replica.failWith(dies())
+    const ready = await app.inject({ method: 'GET', url: '/readyz' })
+    expect(ready.statusCode).toBe(200)
+    expect(ready.json().checks.readReplica).toMatchObject({ ok: false, critical: false, detail: expect.stringContaining('ECONNREFUSED') })
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200)
+  })
+
+  it('is not ready when its replica is down and it never read from it: it could only refuse', async () => {
+    const { app, replica } = storefrontOnReplica()
+    replica.failWith(dies())
+    const ready = await app.inject({ method: 'GET', url: '/readyz' })
+    expect(ready.statusCode).toBe(503)
+    expect(ready.json().checks.readReplica).toMatchObject({ ok: false })
+  })
+
+  it('reads fresh again once the replica answers', async () => {
+    const { app, replica } = storefrontOnReplica()
+    await post(app, card())
+    replica.failWith(dies())
+    await post(app, card())
+    replica.failWith(null)
+    const before = replica.reads.count
+    expect((await post(app, card('BEAN-1KG', 3_200))).statusCode).toBe(201)
+    expect(replica.reads.count).toBeGreaterThan(before)
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).json().checks.readReplica).toEqual({ ok: true })
   })
 })

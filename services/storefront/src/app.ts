@@ -13,6 +13,11 @@ export function buildApp(deps: StorefrontDeps): App {
   const { repositories: standIns, queue, ...regional } = deps
   const app = createRegionalApp('storefront', regional, {
     bodyLimit: 64 * 1024,
+    openApi: {
+      title: 'storefront',
+      description: "The POS terminals' API: catalog, checkout and sale lookup in the terminal's own region.",
+      version: '1.0.0',
+    },
     ...(queue ? { checks: () => ({ [topology.kafka.topics.pendingSales]: viewCheck(queue.stats()) }) } : {}),
   })
   void app.register(repositories, { repositories: standIns, queue })

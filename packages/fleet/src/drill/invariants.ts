@@ -3,7 +3,8 @@ import mysql from 'mysql2/promise'
 import { REGION_IDS } from '@pos-fleet/topology'
 import type { Endpoints } from '../endpoints.js'
 import { databaseUrls } from '../infra/mariadb.js'
-import { type PosLoad, drillHttp, expectedStock } from './load.js'
+import { gatewayClient } from '@pos-fleet/api-client/index'
+import { type PosLoad, drillInventory, expectedStock, readStock } from './load.js'
 
 /**
  * What a drill proves once the fault is over, checked against the writer's database, the
@@ -73,12 +74,9 @@ async function checkOnce(db: mysql.Connection, endpoints: Endpoints, load: PosLo
     const [storeId, sku] = k.split('/') as [string, string]
     const s = load.stores.find((x) => x.storeId === storeId)!
     for (const region of REGION_IDS) {
-      const r = await drillHttp(`${endpoints.regions[region].inventoryDelta}/v1/inventory/${storeId}/${sku}`, { apiKey: s.manager.apiKey }).catch((error: unknown) => ({
-        status: 0,
-        body: { error: String(error) },
-      }))
-      if (r.status !== 200) mismatches.push(`${k} in ${region}: HTTP ${r.status || 'no answer'}`)
-      else if (r.body.onHand !== want || r.body.pendingLocal !== 0) mismatches.push(`${k} in ${region}: ${r.body.onHand} (pending ${r.body.pendingLocal}), expected ${want}`)
+      const r = await readStock(endpoints, region, s, sku).catch(() => ({ status: 0, stock: undefined }))
+      if (r.status !== 200 || !r.stock) mismatches.push(`${k} in ${region}: HTTP ${r.status || 'no answer'}`)
+      else if (r.stock.onHand !== want || r.stock.pendingLocal !== 0) mismatches.push(`${k} in ${region}: ${r.stock.onHand} (pending ${r.stock.pendingLocal}), expected ${want}`)
     }
   }
   return { lost, duplicated, unsettled, mismatches, inDoubt: { total: load.inDoubt.length, committed: doubtedCommitted } }
@@ -98,15 +96,17 @@ export async function awaitInvariants(endpoints: Endpoints, load: PosLoad, basel
 
     // Exactly one charge per card payment in the gateway's own ledger.
     let capturedOnce = true
+    const gateway = gatewayClient(endpoints.paymentGateway)
     for (const a of load.accepted.filter((x) => x.method === 'card')) {
-      const r = await fetch(`${endpoints.paymentGateway}/v1/charges?paymentId=${a.paymentId}`)
-      const body = (await r.json()) as { charges: unknown[] }
-      if (body.charges.length !== 1) capturedOnce = false
+      const { data, response } = await gateway.GET('/v1/charges', { params: { query: { paymentId: a.paymentId } } })
+      if (!data) throw new Error(`the gateway's ledger answered HTTP ${response.status} for payment ${a.paymentId}`)
+      if (data.charges.length !== 1) capturedOnce = false
     }
     const oversold: Verdict['oversold'] = []
     for (const m of endpoints.inventoryManagers) {
-      const r = await drillHttp(`${endpoints.regions[endpoints.writer].inventoryDelta}/v1/inventory/oversold`, { apiKey: m.apiKey })
-      oversold.push(...r.body.items)
+      const { data, response } = await drillInventory(endpoints, endpoints.writer, m.apiKey).GET('/v1/inventory/oversold')
+      if (!data) throw new Error(`the oversold list of ${m.merchantId} answered HTTP ${response.status}`)
+      oversold.push(...data.items)
     }
     return { ...state, mismatches: state.mismatches.slice(0, 10), convergedAt, paymentsCapturedOnce: capturedOnce, oversold }
   } finally {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { type InventoryClient, type StorefrontClient, inventoryClient, storefrontClient } from '@pos-fleet/api-client/index'
 import { type RegionId, REGION_IDS, catalogItem } from '@pos-fleet/topology'
 import type { Endpoints } from '../endpoints.js'
 
@@ -70,19 +71,26 @@ export const DRILL_SKUS: Record<string, Array<{ sku: string; price: number }>> =
 /** A terminal gives up waiting for an answer after this and retries with the same Idempotency-Key. */
 const CLIENT_TIMEOUT_MS = 10_000
 
-export async function drillHttp(url: string, init: { apiKey: string; body?: unknown; headers?: Record<string, string> }) {
-  const res = await fetch(url, {
-    method: init.body === undefined ? 'GET' : 'POST',
-    headers: {
-      authorization: `Bearer ${init.apiKey}`,
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(init.headers ?? {}),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
-  })
-  const retryAfterS = Number(res.headers.get('retry-after'))
-  return { status: res.status, body: (await res.json()) as any, ...(Number.isFinite(retryAfterS) && retryAfterS > 0 ? { retryAfterS } : {}) }
+/** The region's storefront as a terminal calls it: the generated client, with the terminal's timeout. */
+export function drillStorefront(endpoints: Endpoints, region: RegionId, apiKey: string): StorefrontClient {
+  return storefrontClient(endpoints.regions[region].storefront, { apiKey, timeoutMs: CLIENT_TIMEOUT_MS })
+}
+
+/** The region's inventory-delta, likewise (the URL is read per call: a failover re-points regions). */
+export function drillInventory(endpoints: Endpoints, region: RegionId, apiKey: string): InventoryClient {
+  return inventoryClient(endpoints.regions[region].inventoryDelta, { apiKey, timeoutMs: CLIENT_TIMEOUT_MS })
+}
+
+/** An answer's status, its body on a 2xx, and its Retry-After (seconds) when it sent one. */
+function answerOf<T>(r: { data?: T; response: Response }) {
+  const retryAfterS = Number(r.response.headers.get('retry-after'))
+  return { status: r.response.status, data: r.data, ...(Number.isFinite(retryAfterS) && retryAfterS > 0 ? { retryAfterS } : {}) }
+}
+
+/** One store's stock of one SKU as `region` answers it, or the status it answered instead. */
+export async function readStock(endpoints: Endpoints, region: RegionId, store: DrillStore, sku: string) {
+  const r = await drillInventory(endpoints, region, store.manager.apiKey).GET('/v1/inventory/{storeId}/{sku}', { params: { path: { storeId: store.storeId, sku } } })
+  return { status: r.response.status, stock: r.data }
 }
 
 /**
@@ -103,8 +111,9 @@ export async function readBaseline(endpoints: Endpoints): Promise<Map<string, nu
   const baseline = new Map<string, number>()
   for (const s of drillStores(endpoints)) {
     for (const { sku } of DRILL_SKUS[s.merchantId]!) {
-      const r = await drillHttp(`${endpoints.regions[endpoints.writer].inventoryDelta}/v1/inventory/${s.storeId}/${sku}`, { apiKey: s.manager.apiKey })
-      baseline.set(`${s.storeId}/${sku}`, r.body.onHand)
+      const r = await readStock(endpoints, endpoints.writer, s, sku)
+      if (!r.stock) throw new Error(`the baseline stock read of ${s.storeId}/${sku} answered HTTP ${r.status}`)
+      baseline.set(`${s.storeId}/${sku}`, r.stock.onHand)
     }
   }
   return baseline
@@ -170,15 +179,16 @@ export function startPosLoad(endpoints: Endpoints, o: { readonly rate: number })
     const key = `${keyPrefix}${randomUUID()}`
     sentKeys.set(key, intent)
     const sentAt = performance.now()
+    const storefront = drillStorefront(endpoints, s.region, s.apiKey)
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      let r: Awaited<ReturnType<typeof drillHttp>>
+      let r: ReturnType<typeof answerOf<{ saleId: string; payment: { paymentId: string } }>>
       try {
-        r = await timed('sale', () => drillHttp(`${endpoints.regions[s.region].storefront}/v1/sales`, { apiKey: s.apiKey, body, headers: { 'idempotency-key': key } }))
+        r = await timed('sale', async () => answerOf(await storefront.POST('/v1/sales', { body, params: { header: { 'idempotency-key': key } } })))
       } catch {
         await sleep(RETRY_MS)
         continue
       }
-      if (r.status === 201 || r.status === 202) {
+      if (r.data && (r.status === 201 || r.status === 202)) {
         perRegion[s.region][r.status === 201 ? 'salesOnline' : 'salesOffline']++
         const entry: Accepted = {
           intent,
@@ -186,10 +196,10 @@ export function startPosLoad(endpoints: Endpoints, o: { readonly rate: number })
           merchantId: s.merchantId,
           storeId: s.storeId,
           key,
-          saleId: r.body.saleId,
+          saleId: r.data.saleId,
           mode: r.status === 201 ? 'online' : 'offline',
           method,
-          paymentId: r.body.payment.paymentId,
+          paymentId: r.data.payment.paymentId,
           lines: body.lines,
           sentAt,
           answeredAt: performance.now(),
@@ -211,11 +221,12 @@ export function startPosLoad(endpoints: Endpoints, o: { readonly rate: number })
   async function restock(s: DrillStore, n: number): Promise<void> {
     const item = DRILL_SKUS[s.merchantId]![n % 2]!
     const deltaId = `drill-restock-${randomUUID()}`
-    const body = { deltaId, storeId: s.storeId, sku: item.sku, quantity: 5, reason: 'restock' }
+    const body = { deltaId, storeId: s.storeId, sku: item.sku, quantity: 5, reason: 'restock' as const }
+    const inventory = drillInventory(endpoints, s.region, s.manager.apiKey)
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      let r: Awaited<ReturnType<typeof drillHttp>>
+      let r: ReturnType<typeof answerOf>
       try {
-        r = await timed('restock', () => drillHttp(`${endpoints.regions[s.region].inventoryDelta}/v1/inventory/deltas`, { apiKey: s.manager.apiKey, body }))
+        r = await timed('restock', async () => answerOf(await inventory.POST('/v1/inventory/deltas', { body })))
       } catch {
         await sleep(RETRY_MS)
         continue

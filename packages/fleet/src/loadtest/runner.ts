@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { cpus, totalmem } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Pool } from 'undici'
+import { type InventoryClient, type StorefrontClient, inventoryClient, storefrontClient } from '@pos-fleet/api-client/index'
 import { type RegionId, REGION_IDS, catalogItem, rttMs } from '@pos-fleet/topology'
 import type { Endpoints } from '../endpoints.js'
 import { startBareServer } from './bare-server-process.js'
@@ -33,6 +34,23 @@ interface OpStats {
 
 /** What each demo merchant's terminals sell: well-stocked items, at the spec's prices. */
 const SKU: Record<string, string> = { mer_harbour: 'ESP-DBL', mer_linden: 'BK-NOVEL' }
+
+/** A terminal gives up on an answer (its headers, then its body) after this. */
+const ANSWER_TIMEOUT_MS = 10_000
+
+/** The generated client over its own undici pool of keep-alive connections. */
+function pooled<C>(create: (url: string, o: { requestInitExt: { dispatcher: Pool } }) => C, url: string, connections: number): { client: C; pool: Pool } {
+  const pool = new Pool(url, { connections, headersTimeout: ANSWER_TIMEOUT_MS, bodyTimeout: ANSWER_TIMEOUT_MS })
+  return { client: create(url, { requestInitExt: { dispatcher: pool } }), pool }
+}
+
+/** fetch fails with a TypeError whose cause is undici's error: its code names the failure. */
+function transportError(err: unknown): string {
+  const e = err as { code?: string; cause?: { code?: string } }
+  return e.cause?.code ?? e.code ?? 'transport'
+}
+
+const bearer = (apiKey: string) => ({ authorization: `Bearer ${apiKey}` })
 
 function ok(status: number, op: Operation): boolean {
   if (op === 'checkout' || op === 'restock') return status === 201 || status === 202 || status === 200
@@ -68,8 +86,8 @@ export async function runLoadtest(endpoints: Endpoints, o: LoadtestOptions): Pro
     const terminals = endpoints.terminals.filter((t) => t.region === region)
     return {
       region,
-      storefront: new Pool(e.storefront, { connections: 32 }),
-      inventory: new Pool(e.inventoryDelta, { connections: 16 }),
+      storefront: pooled<StorefrontClient>(storefrontClient, e.storefront, 32),
+      inventory: pooled<InventoryClient>(inventoryClient, e.inventoryDelta, 16),
       terminals,
       managers: endpoints.inventoryManagers,
       ops: Object.fromEntries(OPERATIONS.map((op) => [op, { latency: createLatencyRecorder(), errors: {} } satisfies OpStats])) as Record<Operation, OpStats>,
@@ -81,42 +99,36 @@ export async function runLoadtest(endpoints: Endpoints, o: LoadtestOptions): Pro
     }
   })
 
-  async function request(pool: Pool, path: string, method: 'GET' | 'POST', headers: Record<string, string>, body?: unknown) {
-    const res = await pool.request({
-      path,
-      method,
-      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      headersTimeout: 10_000,
-      bodyTimeout: 10_000,
-    })
-    const text = await res.body.text()
-    return { status: res.statusCode, text }
-  }
+  const browse = (s: (typeof regionState)[number], apiKey: string) =>
+    s.storefront.client.GET('/v1/catalog/items', { params: { query: { limit: 50 } }, headers: bearer(apiKey) })
 
   async function runOp(s: (typeof regionState)[number], op: Operation, n: number, scheduledAt: number): Promise<void> {
     const terminal = s.terminals[n % s.terminals.length]!
-    const auth = { authorization: `Bearer ${terminal.apiKey}` }
+    const auth = bearer(terminal.apiKey)
     const { sku, priceMinor: price } = catalogItem(terminal.merchantId, SKU[terminal.merchantId]!)
     let status = 0
     try {
       switch (op) {
         case 'browse':
-          status = (await request(s.storefront, '/v1/catalog/items?limit=50', 'GET', auth)).status
+          status = (await browse(s, terminal.apiKey)).response.status
           break
         case 'stock':
-          status = (await request(s.inventory, `/v1/inventory/${terminal.storeId}/${sku}`, 'GET', auth)).status
+          status = (await s.inventory.client.GET('/v1/inventory/{storeId}/{sku}', { params: { path: { storeId: terminal.storeId, sku } }, headers: auth })).response
+            .status
           break
         case 'checkout': {
           const method = n % 3 === 0 ? 'cash' : 'card'
-          const r = await request(s.storefront, '/v1/sales', 'POST', { ...auth, 'idempotency-key': randomUUID() }, {
-            storeId: terminal.storeId,
-            lines: [{ sku, quantity: 1 }],
-            payment: { method, ...(method === 'card' ? { token: 'tok_visa' } : {}), amountMinor: price },
+          const { data: sale, response } = await s.storefront.client.POST('/v1/sales', {
+            params: { header: { 'idempotency-key': randomUUID() } },
+            headers: auth,
+            body: {
+              storeId: terminal.storeId,
+              lines: [{ sku, quantity: 1 }],
+              payment: { method, ...(method === 'card' ? { token: 'tok_visa' } : {}), amountMinor: price },
+            },
           })
-          status = r.status
-          if (status === 201 || status === 202) {
-            const sale = JSON.parse(r.text) as { saleId: string; sessionToken?: string }
+          status = response.status
+          if (sale && (status === 201 || status === 202)) {
             s.accepted++
             if (status === 202) s.provisional++
             s.recent.push({ saleId: sale.saleId, apiKey: terminal.apiKey, ...(sale.sessionToken ? { token: sale.sessionToken } : {}) })
@@ -128,24 +140,25 @@ export async function runLoadtest(endpoints: Endpoints, o: LoadtestOptions): Pro
           // A receipt reprint: the terminal's own recent sale, read with its session token.
           const sale = s.recent[n % Math.max(1, s.recent.length)]
           if (!sale) {
-            status = (await request(s.storefront, '/v1/catalog/items?limit=50', 'GET', auth)).status
+            status = (await browse(s, terminal.apiKey)).response.status
             break
           }
-          const headers = { authorization: `Bearer ${sale.apiKey}`, ...(sale.token ? { 'x-session-token': sale.token } : {}) }
-          status = (await request(s.storefront, `/v1/sales/${sale.saleId}`, 'GET', headers)).status
+          status = (
+            await s.storefront.client.GET('/v1/sales/{saleId}', {
+              params: { path: { saleId: sale.saleId }, header: sale.token ? { 'x-session-token': sale.token } : {} },
+              headers: bearer(sale.apiKey),
+            })
+          ).response.status
           break
         }
         case 'restock': {
           const manager = s.managers.find((m) => m.merchantId === terminal.merchantId)!
           status = (
-            await request(s.inventory, '/v1/inventory/deltas', 'POST', { authorization: `Bearer ${manager.apiKey}` }, {
-              deltaId: `load-${randomUUID()}`,
-              storeId: terminal.storeId,
-              sku,
-              quantity: 1,
-              reason: 'restock',
+            await s.inventory.client.POST('/v1/inventory/deltas', {
+              headers: bearer(manager.apiKey),
+              body: { deltaId: `load-${randomUUID()}`, storeId: terminal.storeId, sku, quantity: 1, reason: 'restock' },
             })
-          ).status
+          ).response.status
           break
         }
       }
@@ -155,7 +168,7 @@ export async function runLoadtest(endpoints: Endpoints, o: LoadtestOptions): Pro
         warmupErrors++
         return
       }
-      const key = (err as { code?: string }).code ?? 'transport'
+      const key = transportError(err)
       s.ops[op].errors[key] = (s.ops[op].errors[key] ?? 0) + 1
       return
     }
@@ -185,26 +198,30 @@ export async function runLoadtest(endpoints: Endpoints, o: LoadtestOptions): Pro
   const lag: Record<RegionId, Array<{ t: number; lagMs: number }>> = Object.fromEntries(REGION_IDS.map((r) => [r, []])) as never
   const writer = endpoints.writer
   const probeTerminal = endpoints.terminals.find((t) => t.region === writer && t.merchantId === 'mer_harbour')!
-  const writerPool = new Pool(endpoints.regions[writer].storefront, { connections: 2 })
+  const writerStorefront = pooled<StorefrontClient>(storefrontClient, endpoints.regions[writer].storefront, 2)
   const probes = (async () => {
     while (running) {
       try {
-        const r = await request(writerPool, '/v1/sales', 'POST', { authorization: `Bearer ${probeTerminal.apiKey}`, 'idempotency-key': randomUUID() }, {
-          storeId: probeTerminal.storeId,
-          lines: [{ sku: SKU.mer_harbour!, quantity: 1 }],
-          payment: { method: 'cash', amountMinor: catalogItem('mer_harbour', SKU.mer_harbour!).priceMinor },
+        const { data: sale, response } = await writerStorefront.client.POST('/v1/sales', {
+          params: { header: { 'idempotency-key': randomUUID() } },
+          headers: bearer(probeTerminal.apiKey),
+          body: {
+            storeId: probeTerminal.storeId,
+            lines: [{ sku: SKU.mer_harbour!, quantity: 1 }],
+            payment: { method: 'cash', amountMinor: catalogItem('mer_harbour', SKU.mer_harbour!).priceMinor },
+          },
         })
         const committedAt = performance.now()
-        if (r.status === 201) {
-          const { saleId } = JSON.parse(r.text) as { saleId: string }
+        if (sale && response.status === 201) {
+          const { saleId } = sale
           await Promise.all(
             REGION_IDS.filter((id) => id !== writer).map(async (region) => {
               const s = regionState.find((x) => x.region === region)!
               const key = s.terminals.find((t) => t.merchantId === 'mer_harbour')!.apiKey
               const deadline = committedAt + 10_000
               while (performance.now() < deadline) {
-                const res = await request(s.storefront, `/v1/sales/${saleId}`, 'GET', { authorization: `Bearer ${key}` })
-                if (res.status === 200) {
+                const res = await s.storefront.client.GET('/v1/sales/{saleId}', { params: { path: { saleId } }, headers: bearer(key) })
+                if (res.response.status === 200) {
                   if (measured(committedAt)) lag[region].push({ t: (committedAt - t0) / 1000, lagMs: performance.now() - committedAt })
                   return
                 }
@@ -272,9 +289,9 @@ export async function runLoadtest(endpoints: Endpoints, o: LoadtestOptions): Pro
       lagTimeline: lag[s.region],
       processes: procs.filter((p) => p.name.endsWith(s.region)),
     }
-    await Promise.all([s.storefront.close(), s.inventory.close()])
+    await Promise.all([s.storefront.pool.close(), s.inventory.pool.close()])
   }
-  await writerPool.close()
+  await writerStorefront.pool.close()
 
   const report: LoadtestReport = {
     version: 1,

@@ -13,13 +13,19 @@ import { isWritePathUnavailable } from './errors.js'
  * to the pool.
  */
 
-/** The write path did not answer within its deadline; counts as unavailable (fatal). */
-export class WritePathDeadlineError extends Error {
-  override name = 'WritePathDeadlineError'
-  readonly code = 'WRITE_PATH_DEADLINE'
+/** Which pool a deadline bounds: the global write path, or the region's own replica. */
+export type BoundedPath = 'write path' | 'local replica'
+
+const DEADLINE_CODES = { 'write path': 'WRITE_PATH_DEADLINE', 'local replica': 'LOCAL_REPLICA_DEADLINE' } as const
+
+/** The pool's server did not answer within its deadline; counts as unavailable (fatal). */
+export class PoolDeadlineError extends Error {
+  override name = 'PoolDeadlineError'
+  readonly code: (typeof DEADLINE_CODES)[BoundedPath]
   readonly fatal = true
-  constructor(what: string, ms: number) {
-    super(`${what}: no answer from the write path within ${ms} ms`)
+  constructor(what: string, ms: number, path: BoundedPath = 'write path') {
+    super(`${what}: no answer from the ${path} within ${ms} ms`)
+    this.code = DEADLINE_CODES[path]
   }
 }
 
@@ -31,12 +37,12 @@ function kill(conn: PoolConnection): void {
 }
 
 /** A connection within `ms`, or a deadline error; one that arrives later goes back to the pool unused. */
-function acquire(pool: Pool, ms: number, what: string): Promise<PoolConnection> {
+function acquire(pool: Pool, ms: number, what: string, path: BoundedPath): Promise<PoolConnection> {
   return new Promise((resolve, reject) => {
     let expired = false
     const timer = setTimeout(() => {
       expired = true
-      reject(new WritePathDeadlineError(`${what} (waiting for a connection)`, ms))
+      reject(new PoolDeadlineError(`${what} (waiting for a connection)`, ms, path))
     }, ms)
     pool.getConnection().then(
       (c) => {
@@ -54,11 +60,11 @@ function acquire(pool: Pool, ms: number, what: string): Promise<PoolConnection> 
 }
 
 /** `work` on `conn` within `ms`; on the deadline or an unavailable error the connection is killed. */
-function onConnection<T>(conn: PoolConnection, ms: number, what: string, work: () => Promise<T>): Promise<T> {
+function onConnection<T>(conn: PoolConnection, ms: number, what: string, path: BoundedPath, work: () => Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       kill(conn)
-      reject(new WritePathDeadlineError(what, ms))
+      reject(new PoolDeadlineError(what, ms, path))
     }, Math.max(1, ms))
     work().then(
       (value) => {
@@ -78,11 +84,17 @@ function onConnection<T>(conn: PoolConnection, ms: number, what: string, work: (
  * Runs `work` on a pooled connection, all of it bounded by `ms`, and releases the
  * connection after (a killed one is already out of the pool: release is then a no-op).
  */
-export async function withConnection<T>(pool: Pool, ms: number, what: string, work: (conn: PoolConnection) => Promise<T>): Promise<T> {
+export async function withConnection<T>(
+  pool: Pool,
+  ms: number,
+  what: string,
+  work: (conn: PoolConnection) => Promise<T>,
+  path: BoundedPath = 'write path',
+): Promise<T> {
   const deadline = Date.now() + ms
-  const conn = await acquire(pool, ms, what)
+  const conn = await acquire(pool, ms, what, path)
   try {
-    return await onConnection(conn, deadline - Date.now(), what, () => work(conn))
+    return await onConnection(conn, deadline - Date.now(), what, path, () => work(conn))
   } finally {
     conn.release()
   }
@@ -101,21 +113,23 @@ function withOverrides<T extends object>(target: T, overrides: Record<string | s
 type Call = (...args: unknown[]) => Promise<unknown>
 
 /**
- * The write pool as drizzle sees it: `query`/`execute` run under {@link withConnection};
+ * A pool as drizzle sees it: `query`/`execute` run under {@link withConnection};
  * `getConnection` (drizzle transactions) is bounded too and hands out a connection whose
  * statements are bounded one by one, since a transaction may rightly outlast one
  * statement's deadline (the payments worker calls the gateway inside one).
+ * The read pool is bounded the same way: a local replica that hangs (SIGSTOP, a wedged
+ * disk) must not hold a sale, its readiness probe or its pool forever.
  */
-export function boundedPool(pool: Pool, ms: number): Pool {
+export function boundedPool(pool: Pool, ms: number, path: BoundedPath = 'write path'): Pool {
   const onPool = (method: 'query' | 'execute') => (...args: unknown[]) =>
-    withConnection(pool, ms, `write-path ${method}`, (c) => (c[method] as Call).apply(c, args))
+    withConnection(pool, ms, `${path} ${method}`, (c) => (c[method] as Call).apply(c, args), path)
   const onTx = (conn: PoolConnection, method: 'query' | 'execute') => (...args: unknown[]) =>
-    onConnection(conn, ms, `write-path ${method} in a transaction`, () => (conn[method] as Call).apply(conn, args))
+    onConnection(conn, ms, `${path} ${method} in a transaction`, path, () => (conn[method] as Call).apply(conn, args))
   return withOverrides(pool, {
     query: onPool('query'),
     execute: onPool('execute'),
     getConnection: async () => {
-      const conn = await acquire(pool, ms, 'opening a write-path transaction')
+      const conn = await acquire(pool, ms, `opening a ${path} transaction`, path)
       return withOverrides(conn, { query: onTx(conn, 'query'), execute: onTx(conn, 'execute') })
     },
   })

@@ -12,6 +12,7 @@ export type Db = MySql2Database<typeof schema>
 export interface Database {
   readonly read: Db
   readonly write: Db
+  /** The replica pool with every call bounded by readTimeoutMs (see bounded-pool.ts). */
   readonly readPool: Pool
   /** The write pool with every call bounded by writeTimeoutMs (see bounded-pool.ts). */
   readonly writePool: Pool
@@ -29,6 +30,8 @@ export interface DatabaseOptions {
   readUrl: string
   writeUrl: string
   writeTimeoutMs: number
+  /** Bound on every local-replica call; past it the connection is killed and the read fails as unavailable. */
+  readTimeoutMs: number
   connectTimeoutMs: number
   poolSize: number
   /** Defaults to poolSize. */
@@ -49,7 +52,8 @@ function poolOptions(uri: string, o: DatabaseOptions): PoolOptions {
 }
 
 export function createDatabase(options: DatabaseOptions): Database {
-  const readPool = mysql.createPool(poolOptions(options.readUrl, options))
+  const rawReadPool = mysql.createPool(poolOptions(options.readUrl, options))
+  const readPool = boundedPool(rawReadPool, options.readTimeoutMs, 'local replica')
   // One round trip per sale commits a whole transaction as a multi-statement batch.
   const rawWritePool = mysql.createPool({
     ...poolOptions(options.writeUrl, options),
@@ -65,7 +69,7 @@ export function createDatabase(options: DatabaseOptions): Database {
     writeTimeoutMs: options.writeTimeoutMs,
     withWriteConnection: (what, work) => withConnection(rawWritePool, options.writeTimeoutMs, what, work),
     async close() {
-      await Promise.allSettled([readPool.end(), rawWritePool.end()])
+      await Promise.allSettled([rawReadPool.end(), rawWritePool.end()])
     },
   }
 }

@@ -29,15 +29,20 @@ const UNAVAILABLE_CODES = new Set([
   'PROTOCOL_CONNECTION_LOST',
   'PROTOCOL_SEQUENCE_TIMEOUT',
   'POOL_CLOSED',
-  // bounded-pool.ts: no answer within DB_WRITE_TIMEOUT_MS.
+  // bounded-pool.ts: no answer within DB_WRITE_TIMEOUT_MS / DB_READ_TIMEOUT_MS.
   'WRITE_PATH_DEADLINE',
+  'LOCAL_REPLICA_DEADLINE',
 ])
 
 /** errno 1290: the server runs with --read-only (a demoted or not-yet-promoted primary). */
 const ER_OPTION_PREVENTS_STATEMENT = 1290
 const ER_DUP_ENTRY = 1062
 
-/** True when the failure says "the write path is down", not "the statement is wrong". */
+/**
+ * True when the failure says "the server is down or does not answer", not "the statement is
+ * wrong". Named for the write path, where it drives the breaker; a read from the local replica
+ * fails the same ways (see isReplicaUnavailable).
+ */
 export function isWritePathUnavailable(err: unknown): boolean {
   const e = driverError(err)
   return (
@@ -46,6 +51,9 @@ export function isWritePathUnavailable(err: unknown): boolean {
     e.fatal === true
   )
 }
+
+/** The local replica is down or hung: what allows serving reference data stale (stale-if-error.ts). */
+export const isReplicaUnavailable = isWritePathUnavailable
 
 export function isDuplicateKey(err: unknown): boolean {
   return driverError(err).errno === ER_DUP_ENTRY

@@ -1,7 +1,13 @@
+import { Problem } from '../problem.js'
 import type { Db, Database } from './client.js'
 
-/** A MariaDB GTID position: domain-server-sequence, comma-separated per domain. */
-export const SESSION_TOKEN_PATTERN = '^[0-9]+-[0-9]+-[0-9]+(,[0-9]+-[0-9]+-[0-9]+)*$'
+/**
+ * A MariaDB GTID position: domain-server-sequence, comma-separated per domain. The digit counts
+ * keep every value in what MariaDB parses (domain and server ids are uint32, a sequence uint64),
+ * so a token the schema admits never fails the wait's statement.
+ */
+const GTID = '[0-9]{1,9}-[0-9]{1,9}-[0-9]{1,19}'
+export const SESSION_TOKEN_PATTERN = `^${GTID}(,${GTID})*$`
 const TOKEN_RE = new RegExp(SESSION_TOKEN_PATTERN)
 
 export function isSessionToken(value: string): boolean {
@@ -27,6 +33,8 @@ export async function readerFor(
   waitMs: number,
 ): Promise<{ reader: Db; source: ReadSource }> {
   if (!token) return { reader: db.read, source: 'replica' }
+  // The route's schema already refuses these; a caller outside HTTP gets the same answer.
+  if (!isSessionToken(token)) throw new Problem('validation-failed', 'X-Session-Token is not a GTID position (domain-server-sequence, comma-separated)')
   const [rows] = await db.readPool.query(
     'SELECT @@global.read_only AS replica, IF(@@global.read_only, MASTER_GTID_WAIT(?, ?), 0) AS caughtUp',
     [token, waitMs / 1000],

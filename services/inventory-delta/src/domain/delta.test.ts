@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { Problem } from '@pos-fleet/platform/problem'
-import { checkDeltaSign, sameDelta, stockOf } from './delta.js'
+import { sameDelta, stockOf } from './delta.js'
 
 const base = { deltaId: 'd1', storeId: 's', sku: 'A', quantity: 5, reason: 'restock' as const }
-
-describe('checkDeltaSign', () => {
-  it('accepts a positive restock and a negative shrinkage', () => {
-    expect(() => checkDeltaSign(base)).not.toThrow()
-    expect(() => checkDeltaSign({ ...base, reason: 'shrinkage', quantity: -2 })).not.toThrow()
-    expect(() => checkDeltaSign({ ...base, reason: 'adjustment', quantity: -2 })).not.toThrow()
-  })
-  it('refuses a negative restock', () => {
-    expect(() => checkDeltaSign({ ...base, quantity: -1 })).toThrow(Problem)
-  })
-  it('refuses a positive shrinkage', () => {
-    expect(() => checkDeltaSign({ ...base, reason: 'shrinkage', quantity: 1 })).toThrow(Problem)
-  })
-})
 
 describe('sameDelta', () => {
   it('compares the operation, not the id', () => {

@@ -1,5 +1,3 @@
-import { Problem } from '@pos-fleet/platform/problem'
-
 export const MANAGER_REASONS = ['restock', 'adjustment', 'count-correction', 'shrinkage'] as const
 export type ManagerReason = (typeof MANAGER_REASONS)[number]
 
@@ -11,11 +9,15 @@ export interface DeltaRequest {
   reason: ManagerReason
 }
 
-/** Restocks only add and shrinkage only removes; the other reasons may go either way. */
-export function checkDeltaSign(d: DeltaRequest): void {
-  if (d.reason === 'restock' && d.quantity < 0) throw new Problem('validation-failed', 'a restock must have a positive quantity')
-  if (d.reason === 'shrinkage' && d.quantity > 0) throw new Problem('validation-failed', 'shrinkage must have a negative quantity')
-}
+/**
+ * Restocks only add and shrinkage only removes; the other reasons may go either way. A part of
+ * the request schema (`allOf`), so the validator refuses the rest with 400 and the OpenAPI
+ * document states the rule.
+ */
+export const DELTA_SIGN_RULES = [
+  { if: { properties: { reason: { const: 'restock' } } }, then: { properties: { quantity: { type: 'integer', minimum: 1 } } } },
+  { if: { properties: { reason: { const: 'shrinkage' } } }, then: { properties: { quantity: { type: 'integer', maximum: -1 } } } },
+]
 
 /** Two deltas with one id must be the same operation; anything else is a client bug. */
 type DeltaShape = { storeId: string; sku: string; quantity: number; reason: string }

@@ -21,7 +21,7 @@ export interface RepositoriesOptions {
 
 export const repositories = fp<RepositoriesOptions>(
   async (app, o) => {
-    app.decorate('deltas', o.deltas ?? createDeltasRepository(app.db, app.config.SESSION_WAIT_MS))
+    app.decorate('deltas', o.deltas ?? createDeltasRepository(app.db, app.config.SESSION_WAIT_MS, app.reference))
     app.decorate('deltaQueue', o.deltaQueue ?? null)
     app.decorate('salesView', o.salesView ?? null)
   },

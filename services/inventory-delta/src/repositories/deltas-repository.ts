@@ -1,23 +1,12 @@
 import { and, eq, inArray, lt, sql, sum } from 'drizzle-orm'
 import type { Database, Db } from '@pos-fleet/platform/db/client'
-import { catalogItems, inventoryDeltas, stores } from '@pos-fleet/platform/db/schema/index'
+import { inventoryDeltas } from '@pos-fleet/platform/db/schema/index'
+import type { ReferenceData } from '@pos-fleet/platform/reference-data'
 import { readerFor, writerPosition } from '@pos-fleet/platform/db/session-token'
 import { commitInOneRoundTrip } from '@pos-fleet/platform/db/write-batch'
 import type { RegionId } from '@pos-fleet/topology'
 import type { DeltaRequest } from '../domain/delta.js'
 
-export async function storeOf(read: Db, storeId: string) {
-  const [store] = await read.select().from(stores).where(eq(stores.id, storeId))
-  return store
-}
-
-export async function skuExists(read: Db, merchantId: string, sku: string): Promise<boolean> {
-  const [row] = await read
-    .select({ sku: catalogItems.sku })
-    .from(catalogItems)
-    .where(and(eq(catalogItems.merchantId, merchantId), eq(catalogItems.sku, sku)))
-  return row !== undefined
-}
 
 export interface DeltaToAppend extends DeltaRequest {
   merchantId: string
@@ -79,11 +68,15 @@ export async function oversold(reader: Db, merchantId: string) {
   return rows.map((r) => ({ ...r, onHand: Number(r.onHand) }))
 }
 
-/** Deltas and stock over the read/write split; decorated as `fastify.deltas`. */
-export function createDeltasRepository(db: Database, sessionWaitMs: number) {
+/**
+ * Deltas and stock over the read/write split; decorated as `fastify.deltas`. The store and
+ * SKU a restock is checked against come from the reference data, which answers from memory
+ * while the replica is down (stale-if-error.ts), so a restock still queues.
+ */
+export function createDeltasRepository(db: Database, sessionWaitMs: number, reference: ReferenceData) {
   return {
-    storeOf: (storeId: string) => storeOf(db.read, storeId),
-    skuExists: (merchantId: string, sku: string) => skuExists(db.read, merchantId, sku),
+    storeOf: (storeId: string) => reference.store(storeId),
+    skuExists: async (merchantId: string, sku: string) => (await reference.items(merchantId, [sku])).length > 0,
     append: (merchantId: string, region: RegionId, d: DeltaRequest) => appendDeltas(db, [{ ...d, merchantId, originRegion: region }]),
     appendMany: (deltas: DeltaToAppend[]) => appendDeltas(db, deltas),
     writerPosition: () => writerPosition(db),

@@ -4,12 +4,15 @@ import type { FastifyInstance } from 'fastify'
 import { managerOf, principalOf } from '@pos-fleet/platform/auth'
 import { saleDeltaId } from '@pos-fleet/platform/delta-ids'
 import { meter } from '@pos-fleet/platform/metrics'
+import { problemResponse, securedBy } from '@pos-fleet/platform/openapi'
 import { Problem } from '@pos-fleet/platform/problem'
-import { Id, ProblemSchema, SessionTokenHeaders, Sku } from '@pos-fleet/platform/schemas'
+import { Id, SessionTokenHeaders, Sku } from '@pos-fleet/platform/schemas'
 import { type Answer, commitOrQueue } from '@pos-fleet/platform/store-and-forward'
-import { type DeltaRequest, MANAGER_REASONS, checkDeltaSign, sameDelta } from '../domain/delta.js'
+import { DELTA_SIGN_RULES, type DeltaRequest, MANAGER_REASONS, sameDelta } from '../domain/delta.js'
 import type { DeltasRepository } from '../repositories/deltas-repository.js'
 import { type PendingDelta, pendingEffects } from '../store-and-forward/pending.js'
+
+const MANAGERS_ONLY = problemResponse('The key is not an inventory manager key')
 
 const oversoldGauge = meter.createGauge('pos_inventory_oversold_skus', { description: 'store/SKU pairs with negative stock at the last check' })
 
@@ -21,7 +24,7 @@ const DeltaBody = Type.Object(
     quantity: Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, not: { const: 0 } }),
     reason: Type.Union(MANAGER_REASONS.map((r) => Type.Literal(r))),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, allOf: DELTA_SIGN_RULES },
 )
 
 const DeltaAccepted = Type.Object({
@@ -73,25 +76,28 @@ export const deltaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/inventory/deltas',
     {
       schema: {
+        operationId: 'createInventoryDelta',
+        summary: 'A stock adjustment (restock, shrinkage, count correction)',
+        description:
+          'Idempotent by deltaId: the same delta again answers 200 (replayed). While the writer region cannot be reached the delta is queued here (202) and applied later.',
+        tags: ['inventory'],
+        security: securedBy('inventoryManagerKey'),
         body: DeltaBody,
         response: {
-          200: DeltaAccepted,
-          201: DeltaAccepted,
-          202: DeltaAccepted,
-          400: ProblemSchema,
-          401: ProblemSchema,
-          403: ProblemSchema,
-          404: ProblemSchema,
-          409: ProblemSchema,
-          422: ProblemSchema,
-          503: ProblemSchema,
+          200: { ...DeltaAccepted, description: 'Already applied: a replay of the same delta' },
+          201: { ...DeltaAccepted, description: 'Applied in the writer region' },
+          202: { ...DeltaAccepted, description: 'Queued in this region (store-and-forward); applied once the writer region is reachable' },
+          403: MANAGERS_ONLY,
+          404: problemResponse('No such store for this merchant'),
+          409: problemResponse('The deltaId was used for another operation'),
+          422: problemResponse("The SKU is not in the merchant's catalog"),
+          503: problemResponse('The writer region cannot be reached and the delta cannot be queued', { retryAfter: true }),
         },
       },
     },
     async (request, reply) => {
       const { merchantId } = managerOf(request)
       const delta = request.body as DeltaRequest
-      checkDeltaSign(delta)
       await checkScope(app.deltas, merchantId, delta.storeId, delta.sku)
       const answer = await commitOrQueue<PendingDelta, DeltaAnswer['body']>({
         breaker: app.writePath,
@@ -115,12 +121,15 @@ export const deltaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/inventory/oversold',
     {
       schema: {
+        operationId: 'listOversold',
+        summary: "The merchant's store/SKU pairs whose replicated stock is below zero",
+        tags: ['inventory'],
+        security: securedBy('inventoryManagerKey'),
         response: {
           200: Type.Object({
             items: Type.Array(Type.Object({ storeId: Type.String(), sku: Type.String(), onHand: Type.Integer() })),
           }),
-          401: ProblemSchema,
-          403: ProblemSchema,
+          403: MANAGERS_ONLY,
         },
       },
     },
@@ -136,9 +145,18 @@ export const deltaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/inventory/:storeId/:sku',
     {
       schema: {
+        operationId: 'getStock',
+        summary: 'Stock on hand of one SKU in one store, as this region sees it',
+        tags: ['inventory'],
+        security: securedBy('terminalKey', 'inventoryManagerKey'),
         params: Type.Object({ storeId: Id, sku: Sku }),
         headers: SessionTokenHeaders,
-        response: { 200: Stock, 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema },
+        response: {
+          200: Stock,
+          404: problemResponse('No such store for this merchant'),
+          422: problemResponse("The SKU is not in the merchant's catalog"),
+          503: problemResponse('The session token is ahead of this replica and the writer region cannot be reached', { retryAfter: true }),
+        },
       },
     },
     async (request) => {

@@ -23,7 +23,7 @@ export interface RepositoriesOptions {
 
 export const repositories = fp<RepositoriesOptions>(
   async (app, o) => {
-    app.decorate('catalog', o.repositories?.catalog ?? createCatalogRepository(app.db.read))
+    app.decorate('catalog', o.repositories?.catalog ?? createCatalogRepository(app.db.read, app.reference))
     app.decorate('sales', o.repositories?.sales ?? createSalesRepository(app.db, app.config.SESSION_WAIT_MS))
     app.decorate('saleQueue', o.queue ?? null)
   },

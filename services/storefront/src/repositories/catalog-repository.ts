@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, inArray } from 'drizzle-orm'
+import { and, asc, eq, gt } from 'drizzle-orm'
 import type { Db } from '@pos-fleet/platform/db/client'
 import { catalogItems } from '@pos-fleet/platform/db/schema/index'
-import { merchants, stores } from '@pos-fleet/platform/db/schema/index'
+import type { ReferenceData } from '@pos-fleet/platform/reference-data'
 
 const itemColumns = {
   sku: catalogItems.sku,
@@ -10,8 +10,13 @@ const itemColumns = {
   currency: catalogItems.currency,
 }
 
-/** Catalog and store look-ups: always the local replica. */
-export function createCatalogRepository(read: Db) {
+/**
+ * Catalog and store look-ups: always the local replica. What a sale needs (store, prices,
+ * floor limit) goes through the reference data, which answers from memory while the replica
+ * is down; browsing the catalog does not (a terminal can retry it, a customer at the till
+ * cannot wait).
+ */
+export function createCatalogRepository(read: Db, reference: ReferenceData) {
   return {
     async page(merchantId: string, after: string | undefined, limit: number) {
       return read
@@ -30,22 +35,9 @@ export function createCatalogRepository(read: Db) {
       return item
     },
 
-    async prices(merchantId: string, skus: string[]) {
-      return read
-        .select(itemColumns)
-        .from(catalogItems)
-        .where(and(eq(catalogItems.merchantId, merchantId), inArray(catalogItems.sku, skus)))
-    },
-
-    async offlineFloorLimitMinor(merchantId: string): Promise<number> {
-      const [m] = await read.select({ limit: merchants.offlineFloorLimitMinor }).from(merchants).where(eq(merchants.id, merchantId))
-      return m?.limit ?? 0
-    },
-
-    async store(storeId: string) {
-      const [store] = await read.select().from(stores).where(eq(stores.id, storeId))
-      return store
-    },
+    prices: (merchantId: string, skus: string[]) => reference.items(merchantId, skus),
+    offlineFloorLimitMinor: (merchantId: string) => reference.offlineFloorLimitMinor(merchantId),
+    store: (storeId: string) => reference.store(storeId),
   }
 }
 

@@ -1,8 +1,9 @@
 import { type Context, context, propagation } from '@opentelemetry/api'
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Database, Db } from '@pos-fleet/platform/db/client'
+import { isReplicaUnavailable } from '@pos-fleet/platform/db/errors'
 import { inventoryDeltas, outbox, payments, saleLines, sales } from '@pos-fleet/platform/db/schema/index'
-import { readerFor, writerPosition } from '@pos-fleet/platform/db/session-token'
+import { type ReadSource, readerFor, writerPosition } from '@pos-fleet/platform/db/session-token'
 import { commitInOneRoundTrip } from '@pos-fleet/platform/db/write-batch'
 import type { RegionId } from '@pos-fleet/topology'
 import { saleDeltaId } from '@pos-fleet/platform/delta-ids'
@@ -199,10 +200,26 @@ export function createSalesRepository(db: Database, sessionWaitMs: number) {
   return {
     commit: (sale: NewSale) => commitSale(db, sale),
     commitMany: (batch: SaleToCommit[]) => commitSales(db, batch),
-    /** Read-your-writes: with a session token, from a replica that has it, else from the write path. */
+    /**
+     * Read-your-writes: with a session token, from a replica that has it, else from the write
+     * path. A replica that is down (the region lost its database) is read around: the write path.
+     */
     async read(merchantId: string, saleId: string, sessionToken: string | undefined) {
-      const { reader, source } = await readerFor(db, sessionToken, sessionWaitMs)
-      return { sale: await findSale(reader, merchantId, saleId), source }
+      const fromWritePath = async () => ({ sale: await findSale(db.write, merchantId, saleId), source: 'write-path' as ReadSource })
+      let chosen: Awaited<ReturnType<typeof readerFor>>
+      try {
+        chosen = await readerFor(db, sessionToken, sessionWaitMs)
+      } catch (err) {
+        if (isReplicaUnavailable(err)) return fromWritePath()
+        throw err
+      }
+      if (chosen.source === 'write-path') return fromWritePath()
+      try {
+        return { sale: await findSale(chosen.reader, merchantId, saleId), source: chosen.source }
+      } catch (err) {
+        if (isReplicaUnavailable(err)) return fromWritePath()
+        throw err
+      }
     },
     /** The committed sale holding this key, as the write path sees it (after a duplicate key). */
     byKeyOnWritePath: (merchantId: string, key: string) => findSaleByIdempotencyKey(db.write, merchantId, key),

@@ -1,8 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { terminalOf } from '@pos-fleet/platform/auth'
+import { problemResponse, securedBy } from '@pos-fleet/platform/openapi'
 import { Problem } from '@pos-fleet/platform/problem'
-import { CatalogItem, Problem as ProblemSchema, Sku } from './schemas.js'
+import { CatalogItem, Sku } from './schemas.js'
+
+const PAGE_SIZE = 50
+const TERMINALS_ONLY = problemResponse('The key is not a terminal key')
 
 /** GET /v1/catalog/items[/:sku]: the terminal's merchant's catalog, from the local replica. */
 export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -10,24 +14,31 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/catalog/items',
     {
       schema: {
+        operationId: 'listCatalogItems',
+        summary: "A page of the terminal's merchant's catalog, by SKU",
+        tags: ['catalog'],
+        security: securedBy('terminalKey'),
         querystring: Type.Object(
           {
-            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: PAGE_SIZE })),
             cursor: Type.Optional(Sku),
           },
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ items: Type.Array(CatalogItem), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
-          400: ProblemSchema,
-          401: ProblemSchema,
+          200: Type.Object(
+            { items: Type.Array(CatalogItem), nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'cursor of the next page; null on the last' }) },
+            { description: 'A page of catalog items' },
+          ),
+          403: TERMINALS_ONLY,
         },
       },
     },
     async (request) => {
       const principal = terminalOf(request)
-      const items = await app.catalog.page(principal.merchantId, request.query.cursor, request.query.limit)
-      const nextCursor = items.length === request.query.limit ? items[items.length - 1]!.sku : null
+      const limit = request.query.limit ?? PAGE_SIZE
+      const items = await app.catalog.page(principal.merchantId, request.query.cursor, limit)
+      const nextCursor = items.length === limit ? items[items.length - 1]!.sku : null
       return { items, nextCursor }
     },
   )
@@ -36,8 +47,12 @@ export const catalogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/catalog/items/:sku',
     {
       schema: {
+        operationId: 'getCatalogItem',
+        summary: 'One catalog item',
+        tags: ['catalog'],
+        security: securedBy('terminalKey'),
         params: Type.Object({ sku: Sku }),
-        response: { 200: CatalogItem, 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema },
+        response: { 200: CatalogItem, 403: TERMINALS_ONLY, 404: problemResponse('No such SKU in the merchant\'s catalog') },
       },
     },
     async (request) => {

@@ -4,17 +4,24 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { terminalOf } from '@pos-fleet/platform/auth'
 import { requestFingerprint } from '@pos-fleet/platform/hashing'
+import { problemResponse, securedBy } from '@pos-fleet/platform/openapi'
 import { Problem } from '@pos-fleet/platform/problem'
 import { type Answer, commitOrQueue } from '@pos-fleet/platform/store-and-forward'
 import { checkPayment, priceSale } from '../domain/pricing.js'
 import { type NewSale, type SaleView, viewOfNewSale } from '../repositories/sales-repository.js'
 import { type PendingSale, provisionalView, withinOfflineFloor } from '../store-and-forward/pending-sale.js'
-import { Problem as ProblemSchema, Sale, SaleRequest, SessionTokenHeaders } from './schemas.js'
+import { Sale, SaleRequest, SessionTokenHeaders } from './schemas.js'
 
-const IdempotencyKey = Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$' })
+const IdempotencyKey = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  pattern: '^[\\x21-\\x7E]+$',
+  description: 'unique per sale attempt, the same on every retry of it (visible ASCII)',
+})
 
 type SaleAnswer = Answer<SaleView & { sessionToken?: string; acceptedAt?: string }>
 const REPLAYED = { 'idempotent-replayed': 'true' }
+const REPLAYED_HEADER = { 'idempotent-replayed': { type: 'string', const: 'true', description: 'sent when this answers an earlier request with the same Idempotency-Key' } }
 
 function keyReused(sale: NewSale, earlierSaleId: string): Problem {
   return new Problem('idempotency-key-reused', `Idempotency-Key ${sale.idempotencyKey} belongs to sale ${earlierSaleId}`, { saleId: earlierSaleId })
@@ -64,26 +71,29 @@ export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/sales',
     {
       schema: {
-        headers: Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) }),
+        operationId: 'createSale',
+        summary: 'Checkout: price, record and pay a sale',
+        description:
+          'Idempotent by the Idempotency-Key header: a retry with the same key and body answers as the first time (Idempotent-Replayed: true). ' +
+          'While the writer region cannot be reached the sale is accepted provisionally (202) and committed later (store-and-forward).',
+        tags: ['sales'],
+        security: securedBy('terminalKey'),
+        headers: Type.Object({ 'idempotency-key': IdempotencyKey }),
         body: SaleRequest,
         response: {
-          201: Sale,
-          202: Sale,
-          400: ProblemSchema,
-          401: ProblemSchema,
-          403: ProblemSchema,
-          404: ProblemSchema,
-          413: ProblemSchema,
-          415: ProblemSchema,
-          422: ProblemSchema,
-          503: ProblemSchema,
+          201: { ...Sale, description: 'Committed in the writer region', headers: REPLAYED_HEADER },
+          202: { ...Sale, description: 'Accepted provisionally in this region (store-and-forward); committed once the writer region is reachable', headers: REPLAYED_HEADER },
+          400: problemResponse('The request is not valid, or has no Idempotency-Key'),
+          403: problemResponse('The key is not a terminal key, or the terminal sells for another store'),
+          404: problemResponse('No such store for this merchant'),
+          422: problemResponse('Unknown SKU, mixed currencies, a payment that does not match the total, or an Idempotency-Key reused with another body'),
+          503: problemResponse('The writer region cannot be reached and the sale cannot be queued (or is a card sale above the offline floor limit)', { retryAfter: true }),
         },
       },
     },
     async (request, reply) => {
       const terminal = terminalOf(request)
       const idempotencyKey = request.headers['idempotency-key']
-      if (!idempotencyKey) throw new Problem('idempotency-key-missing', 'send an Idempotency-Key header, unique per sale attempt')
       const body = request.body
 
       if (body.storeId !== terminal.storeId) {
@@ -93,7 +103,14 @@ export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
 
       const skus = [...new Set(body.lines.map((l) => l.sku))]
-      const priced = priceSale(body.lines, await app.catalog.prices(terminal.merchantId, skus))
+      // The floor limit is read on every sale, while the replica answers, so that it is held in
+      // memory when the region loses its replica and its write path at once (the writer region's
+      // database dying): a card sale offline needs it. Online, its failure costs nothing.
+      const [items] = await Promise.all([
+        app.catalog.prices(terminal.merchantId, skus),
+        app.catalog.offlineFloorLimitMinor(terminal.merchantId).catch(() => undefined),
+      ])
+      const priced = priceSale(body.lines, items)
       checkPayment(body.payment, priced)
 
       const sale: NewSale = {
@@ -134,9 +151,18 @@ export const salesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/sales/:saleId',
     {
       schema: {
+        operationId: 'getSale',
+        summary: 'A sale by id (a receipt reprint)',
+        tags: ['sales'],
+        security: securedBy('terminalKey'),
         params: Type.Object({ saleId: Type.String({ format: 'uuid' }) }),
         headers: SessionTokenHeaders,
-        response: { 200: Sale, 400: ProblemSchema, 401: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema },
+        response: {
+          200: Sale,
+          403: problemResponse('The key is not a terminal key'),
+          404: problemResponse('No such sale for this merchant'),
+          503: problemResponse('The session token is ahead of this replica and the writer region cannot be reached', { retryAfter: true }),
+        },
       },
     },
     async (request) => {

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { Currency, Id, MinorUnits, ProblemSchema, Sku } from '@pos-fleet/platform/schemas'
+import { Currency, Id, MinorUnits, Sku } from '@pos-fleet/platform/schemas'
 
 export { SessionTokenHeaders, Sku } from '@pos-fleet/platform/schemas'
 
@@ -18,7 +18,8 @@ export const SaleRequest = Type.Object(
         token: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^tok_[A-Za-z0-9_]+$' })),
         amountMinor: MinorUnits,
       },
-      { additionalProperties: false },
+      // A card payment needs the gateway's token.
+      { additionalProperties: false, allOf: [{ if: { properties: { method: { const: 'card' } } }, then: { required: ['token'] } }] },
     ),
   },
   { additionalProperties: false },
@@ -53,5 +54,3 @@ export const Sale = Type.Object({
   sessionToken: Type.Optional(Type.String({ description: 'writer GTID position; send as X-Session-Token to read your write' })),
   readFrom: Type.Optional(Type.String({ description: 'replica | replica-after-wait | primary (writer region) | write-path' })),
 })
-
-export const Problem = ProblemSchema
