@@ -13,6 +13,22 @@ export const TOPICS = {
   pendingDeltas: 'pos.inventory.pending',
 } as const
 
+export type PendingTopic = (typeof TOPICS)['pendingSales' | 'pendingDeltas']
+
+const REPLAYERS: Record<PendingTopic, string> = {
+  [TOPICS.pendingSales]: 'storefront-reconciler',
+  [TOPICS.pendingDeltas]: 'inventory-delta-applier',
+}
+
+/**
+ * The consumer group that replays a store-and-forward topic in `region`. Its committed offsets
+ * are also where every view of that topic in the region starts: the replayer commits an offset
+ * only once the region's own replica holds what it applied (platform local-queue.ts).
+ */
+export function replayerGroup(topic: PendingTopic, region: RegionId): string {
+  return `${REPLAYERS[topic]}-${region}`
+}
+
 /** Partitions of every topic (and of any topic created without a count). */
 export const TOPIC_PARTITIONS = 3
 
