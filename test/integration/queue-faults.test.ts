@@ -41,12 +41,15 @@ describe('faults while sales are queued', () => {
   })
 
   it('duplicates nothing when the reconciler is killed in the middle of a replay', async () => {
+    // Batches of two, so the replay takes several WAN round trips and the kill lands between them.
+    const restartStorefront = await kill(fleetService(`storefront-${region}`))
+    const smallBatches = fleetService(`storefront-${region}`, { REPLAY_BATCH_SIZE: '2' })
+    await smallBatches.start()
     await cutRegion(region)
     const accepted = await queueSales(reconcilerKilled, 16)
     await healRegion(region)
-    // Replays go one WAN round trip at a time per terminal: kill once some, not all, landed.
     await eventually(async () => (await tenantRows(reconcilerKilled)).sales > 0, 20_000, 'replay under way')
-    const restartStorefront = await kill(fleetService(`storefront-${region}`))
+    await kill(smallBatches)
     expect((await tenantRows(reconcilerKilled)).sales).toBeLessThan(accepted.size)
     await restartStorefront()
     await settled(reconcilerKilled, accepted)

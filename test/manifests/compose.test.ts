@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { globalProxies, globalProxy, loopbackAddressing, oneWayDelayMs, regions, topology, wanLinks } from '@pos-fleet/topology'
-import { brokerProperties } from '@pos-fleet/topology/kafka'
+import { KAFKA_JVM_FLAGS, brokerProperties } from '@pos-fleet/topology/kafka'
 import { type Durability, DURABILITY_MODES } from '@pos-fleet/topology/durability'
 import { mariadbServerSettings } from '@pos-fleet/topology/mariadb-settings'
 import { serviceLaunches } from '@pos-fleet/topology/services'
@@ -12,6 +12,7 @@ import { composeFiles, parseYaml as parse } from '../../cdk8s/src/compose/files.
 import { publishedPorts } from '../../cdk8s/src/compose/generate.js'
 import { repoRoot } from '../../cdk8s/src/paths.js'
 import { composeSchemaErrors } from '../../cdk8s/src/validation/compose-schema.js'
+import { composePorts } from '../../packages/fleet/src/compose/compose-fleet.js'
 import { migratorEntry } from './support/chart.js'
 
 const composeText = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8')
@@ -32,7 +33,7 @@ describe('docker-compose.yml — generated, valid', () => {
 
   it('the schema check is live: it rejects an unknown service key and a bad depends_on condition', () => {
     const broken = structuredClone(compose)
-    broken.services.jaeger.imagee = 'x'
+    broken.services.toxiproxy.imagee = 'x'
     broken.services.migrate.depends_on['db-init'].condition = 'service_ready'
     expect(composeSchemaErrors(broken).length).toBeGreaterThanOrEqual(2)
   })
@@ -44,7 +45,7 @@ describe('docker-compose.yml — the same fleet as the native runner', () => {
     const workers = Object.keys(services).filter((s) => s.startsWith('payments-worker'))
     expect(workers).toEqual([`payments-worker-${topology.writer}`])
     for (const r of regions) for (const s of ['storefront', 'inventory-delta', 'mariadb', 'kafka']) expect(services[`${s}-${r.id}`], `${s}-${r.id}`).toBeDefined()
-    for (const s of ['toxiproxy', 'wan-init', 'db-init', 'kafka-init', 'migrate', 'otel-collector', 'jaeger', 'payment-gateway-sandbox']) expect(services[s], s).toBeDefined()
+    for (const s of ['toxiproxy', 'wan-init', 'db-init', 'kafka-init', 'migrate', 'payment-gateway-sandbox']) expect(services[s], s).toBeDefined()
   })
 
   it('gives each service the native environment, with loopback addresses replaced by containers', () => {
@@ -56,7 +57,6 @@ describe('docker-compose.yml — the same fleet as the native runner', () => {
       }
       expect(launch.env.HOST).toBe('127.0.0.1')
       expect(env.HOST).toBe('0.0.0.0')
-      expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4318')
     }
   })
 
@@ -107,8 +107,8 @@ describe('docker-compose.yml — the same fleet as the native runner', () => {
     const script = join(repoRoot, 'deploy/compose/generated/mariadb-start.sh')
     // The image's entrypoint, replaced by one that prints the arguments mariadbd would get.
     const bin = mkdtempSync(join(tmpdir(), 'pos-entrypoint-'))
-    writeFileSync(join(bin, 'docker-entrypoint.sh'), '#!/bin/sh\nprintf "%s\\n" "$@"\n')
-    chmodSync(join(bin, 'docker-entrypoint.sh'), 0o755)
+    writeFileSync(join(bin, 'mariadb-entrypoint.sh'), '#!/bin/sh\nprintf "%s\\n" "$@"\n')
+    chmodSync(join(bin, 'mariadb-entrypoint.sh'), 0o755)
     afterAll(() => rmSync(bin, { recursive: true, force: true }))
     const start = (r: (typeof regions)[number], durability?: string) => {
       const env = { PATH: `${bin}:${process.env.PATH}`, ...(durability === undefined ? {} : { POS_DURABILITY: durability }) }
@@ -154,10 +154,14 @@ describe('docker-compose.yml — the same fleet as the native runner', () => {
       const settings = brokerProperties(r.id, loopbackAddressing, '/native/kafka').filter(([k, v]) => !v.includes('127.0.0.1') && k !== 'log.dirs')
       expect(settings.length).toBeGreaterThan(15)
       const kafka = services[`kafka-${r.id}`]
-      expect(kafka.image).toMatch(/^apache\/kafka:3\.9\.\d+$/)
-      for (const [k, v] of settings) expect(kafka.environment[`KAFKA_${k.toUpperCase().replaceAll('.', '_')}`], `${r.id} ${k}`).toBe(v)
-      expect(kafka.environment.KAFKA_PROCESS_ROLES).toBe('broker,controller')
-      expect(kafka.environment.KAFKA_ADVERTISED_LISTENERS).toBe(`PLAINTEXT://kafka-${r.id}:${r.ports.kafka}`)
+      expect(kafka.image).toMatch(/^pos-fleet\/kafka:3\.9\.\d+$/)
+      expect(kafka.command).toEqual([`/init/kafka-${r.id}.properties`])
+      const file = readFileSync(join(repoRoot, `deploy/compose/generated/kafka-${r.id}.properties`), 'utf8')
+      const props = new Map(file.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+      for (const [k, v] of settings) expect(props.get(k), `${r.id} ${k}`).toBe(v)
+      expect(props.get('process.roles')).toBe('broker,controller')
+      expect(props.get('advertised.listeners')).toBe(`PLAINTEXT://kafka-${r.id}:${r.ports.kafka}`)
+      expect(kafka.environment.KAFKA_JVM_OPTS).toBe(KAFKA_JVM_FLAGS.join(' '))
     }
   })
 
@@ -167,9 +171,11 @@ describe('docker-compose.yml — the same fleet as the native runner', () => {
       ...native.map((l) => l.port),
       ...regions.map((r) => r.ports.mariadb),
       topology.toxiproxy.apiPort,
-      16686,
+      ...globalProxies().map((p) => p.listenPort),
     ].sort((a, b) => a - b)
     expect(published).toEqual(expected)
+    // What `fleet compose up` checks free before it starts anything.
+    expect(composePorts()).toEqual(expected)
     for (const s of Object.values(services)) for (const p of (s.ports ?? []) as string[]) expect(p).toMatch(/^127\.0\.0\.1:/)
   })
 })
@@ -202,7 +208,7 @@ describe('docker-compose.yml — start-up order, images, users', () => {
   })
 
   it('runs our containers as the non-root user with a read-only root, no capabilities and resource limits', () => {
-    for (const [name, s] of Object.entries(services).filter(([, s]) => s.build)) {
+    for (const [name, s] of Object.entries(services).filter(([, s]) => s.image === services.migrate.image)) {
       expect(s.user, name).toBe('1000:1000')
       expect(s.read_only, name).toBe(true)
       expect(s.cap_drop, name).toEqual(['ALL'])

@@ -7,7 +7,6 @@ import type { RegionId } from '@pos-fleet/topology'
 
 export const TOXIPROXY_HOST = 'toxiproxy'
 export const GATEWAY_HOST = 'payment-gateway-sandbox'
-export const OTEL_HOST = 'otel-collector'
 
 export const mariadbHost = (r: RegionId) => `mariadb-${r}`
 export const kafkaHost = (r: RegionId) => `kafka-${r}`

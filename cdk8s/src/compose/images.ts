@@ -1,20 +1,29 @@
 /**
- * Every image docker-compose.yml uses, pinned by exact version tag. Digests are not pinned:
- * they cannot be verified offline here; pin them with `docker buildx imagetools inspect`
- * when you have a registry at hand.
+ * Every image docker-compose.yml runs, and the Dockerfile in this repository it is built from.
+ * Each is built `FROM` only `debian:bookworm-slim` or the pinned `node:<version>-bookworm-slim`,
+ * so nothing is pulled but those two official bases; compose never pulls these tags
+ * (`pull_policy: build`). Tags name what is inside: the software's version.
  */
 import { KAFKA_VERSION } from '@pos-fleet/topology/kafka'
 
+export interface ImageBuild {
+  readonly image: string
+  /** Relative to the repository root, which is every build's context. */
+  readonly dockerfile: string
+}
+
 export const IMAGES = {
-  /** Built from the repo's Dockerfile (`docker compose build`); the tag is the release version. */
-  app: 'ghcr.io/pos-fleet/pos-fleet:0.1.0',
-  /** The same 10.11 series as the native runner's Debian package. */
-  mariadb: 'mariadb:10.11.19',
-  /** The spec's broker version, which the native runner fetches too. */
-  kafka: `apache/kafka:${KAFKA_VERSION}`,
-  /** The version scripts/bootstrap.sh installs natively. */
-  toxiproxy: 'ghcr.io/shopify/toxiproxy:2.12.0',
-  curl: 'curlimages/curl:8.11.1',
-  otelCollector: 'otel/opentelemetry-collector:0.115.0',
-  jaeger: 'jaegertracing/all-in-one:1.62.0',
-} as const
+  /** The services and the migrator (Dockerfile); the tag is the release version. */
+  app: { image: 'ghcr.io/pos-fleet/pos-fleet:0.1.0', dockerfile: 'Dockerfile' },
+  /** Debian's MariaDB 10.11 package, the native runner's build. */
+  mariadb: { image: 'pos-fleet/mariadb:10.11.19', dockerfile: 'deploy/images/mariadb.Dockerfile' },
+  /** The spec's broker version from its Maven jars, as the native runner fetches them. */
+  kafka: { image: `pos-fleet/kafka:${KAFKA_VERSION}`, dockerfile: 'deploy/images/kafka.Dockerfile' },
+  /** The toxiproxy release scripts/bootstrap.sh builds natively. */
+  toxiproxy: { image: 'pos-fleet/toxiproxy:2.12.0', dockerfile: 'deploy/images/toxiproxy.Dockerfile' },
+} as const satisfies Record<string, ImageBuild>
+
+/** The build secret the Dockerfiles trust besides their own roots (a TLS-intercepting proxy's CA). */
+export const BUILD_CA_SECRET = 'build_ca'
+/** POS_BUILD_CA names the PEM file; by default an empty one, which changes nothing. */
+export const BUILD_CA_FILE = '${POS_BUILD_CA:-./deploy/images/no-build-ca.pem}'

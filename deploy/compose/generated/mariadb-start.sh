@@ -8,4 +8,4 @@ case "$durability" in
   *) echo "POS_DURABILITY must be one of async, semi-sync, not '$durability'" >&2; exit 2 ;;
 esac
 echo "mariadb: durability $durability"
-exec docker-entrypoint.sh "$@"
+exec mariadb-entrypoint.sh "$@"

@@ -14,7 +14,8 @@ export interface RegionEndpoints {
   inventoryDelta: string
   paymentsWorker?: string
   kafka: string
-  db: { read: string; write: string }
+  /** `admin`: root's URL, a compose fleet only (the native fleet's admin access is a private socket). */
+  db: { read: string; write: string; admin?: string }
 }
 
 /** The machine-readable contract of a running fleet (`.pos-fleet/endpoints.json`). */

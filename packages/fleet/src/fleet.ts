@@ -9,6 +9,7 @@ import { createTopics } from './infra/kafka.js'
 import { binlogGtid, databaseUrls, waitReplicaCaughtUp } from './infra/mariadb.js'
 import { logsDir } from './infra/paths.js'
 import { startInfrastructure, stopInfrastructure } from './infra/infrastructure.js'
+import { readComposeEndpoints } from './compose/runtime.js'
 import { FleetError } from './errors.js'
 import { isRunning, listProcesses } from './infra/processes.js'
 import { type ObservabilityEndpoints, startObservability } from './observe/stack.js'
@@ -107,6 +108,11 @@ export function requireRunningFleet(): Endpoints {
 
 export async function fleetDown(o: { log: (line: string) => void }): Promise<void> {
   await stopInfrastructure()
+  // A compose fleet's endpoints stay: its containers are not this command's to stop.
+  if (readComposeEndpoints()) {
+    o.log('native fleet stopped; a compose fleet is running: stop it with `pnpm fleet compose down`')
+    return
+  }
   rmSync(endpointsFile, { force: true })
   o.log('fleet stopped; no process or port left behind')
 }

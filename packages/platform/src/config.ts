@@ -91,3 +91,9 @@ export const KafkaEnv = {
   /** host:port[,host:port…] of this region's Kafka (the durable local queue). */
   KAFKA_BROKERS: Type.String({ pattern: BROKER_LIST_PATTERN, description: 'host:port[,host:port…]' }),
 }
+
+/** The services that queue writes while the write path is down and replay them after. */
+export const StoreAndForwardEnv = {
+  /** Queued items the reconciler commits per write-path transaction (one WAN round trip each). */
+  REPLAY_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 1_000, default: 100 }),
+}

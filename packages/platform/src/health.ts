@@ -8,6 +8,8 @@ export interface Check {
   detail?: string
   /** A failing non-critical check is reported but keeps the service ready. */
   critical?: boolean
+  /** Counts behind the check (a store-and-forward view's entries), for operators and tests. */
+  stats?: Record<string, number>
 }
 
 export interface HealthOptions {
@@ -18,7 +20,12 @@ export interface HealthOptions {
   replicationLagMs: () => number | null
 }
 
-const CheckSchema = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()), critical: Type.Optional(Type.Boolean()) })
+const CheckSchema = Type.Object({
+  ok: Type.Boolean(),
+  detail: Type.Optional(Type.String()),
+  critical: Type.Optional(Type.Boolean()),
+  stats: Type.Optional(Type.Record(Type.String(), Type.Number())),
+})
 const Readiness = Type.Object({
   region: Type.String(),
   role: Type.String(),

@@ -1,9 +1,7 @@
-import type { Admin, Kafka, Producer } from 'kafkajs'
+import type { Kafka, Producer } from 'kafkajs'
 import { pino } from 'pino'
-import { describe, expect, it } from 'vitest'
-import { createWritePathBreaker } from './db/write-path.js'
-import { type ApplyOutcome, consumerGroupLag, createLocalQueue, startReplayer } from './local-queue.js'
-import { writePathDown } from './test-doubles.js'
+import { describe, expect, it, vi } from 'vitest'
+import { createLocalQueue } from './local-queue.js'
 
 interface Item {
   id: string
@@ -21,16 +19,18 @@ function producer(send: () => Promise<unknown>) {
   }
 }
 
-function queueWith(send: () => Promise<unknown>, enqueueTimeoutMs = 3_000) {
+function queueWith(send: () => Promise<unknown>, enqueueTimeoutMs = 3_000, kafka = {} as Kafka) {
   const p = producer(send)
   const queue = createLocalQueue<Item>({
-    kafka: {} as Kafka,
+    kafka,
     producer: p.producer,
     topic: 'pending-things',
     keyOf: (i) => i.key,
     idOf: (i) => i.id,
     log,
     enqueueTimeoutMs,
+    watermarkGroup: 'replayer-of-pending-things',
+    pruneIntervalMs: 5,
   })
   return { queue, sent: p.sent }
 }
@@ -65,134 +65,91 @@ describe('createLocalQueue', () => {
   })
 })
 
-/** An admin client answering the offsets asked for by consumerGroupLag. */
-function fakeAdmin(ends: Array<{ partition: number; high: string; low: string }>, committed: Array<{ partition: number; offset: string }>) {
-  return {
-    connect: async () => {},
-    disconnect: async () => {},
-    fetchTopicOffsets: async () => ends.map((e) => ({ ...e, offset: e.high })),
-    fetchOffsets: async () => [{ topic: 'pending-things', partitions: committed }],
-  } as unknown as Admin
-}
+type EachBatch = (payload: { batch: { partition: number; messages: Array<{ offset: string; value: Buffer | null }> } }) => Promise<void>
 
-describe('consumerGroupLag', () => {
-  it('sums end minus committed offset over partitions, from the log start where nothing is committed yet', async () => {
-    const admin = fakeAdmin(
-      [
-        { partition: 0, high: '10', low: '0' },
-        { partition: 1, high: '7', low: '3' },
-        { partition: 2, high: '5', low: '5' },
-      ],
-      [
-        { partition: 0, offset: '8' },
-        { partition: 1, offset: '-1' },
-        { partition: 2, offset: '5' },
-      ],
-    )
-    expect(await consumerGroupLag(admin, 'replayer-test', 'pending-things')).toBe(2 + 4 + 0)
-  })
-})
-
-type EachMessage = (payload: { message: { value: Buffer | null; offset: string }; heartbeat: () => Promise<void> }) => Promise<void>
-
-/** A Kafka whose consumer hands the test its eachMessage, to deliver messages by hand. */
-function fakeKafka() {
-  let eachMessage: EachMessage | undefined
-  let running: () => void = () => {}
-  const ready = new Promise<void>((resolve) => (running = resolve))
+/**
+ * A Kafka holding one partition of `high` messages, whose replayer group has committed
+ * `committed` (the test moves it): the view's consumer gets what it seeks to, by hand.
+ */
+function fakeKafka(o: { high: number; committed: number }) {
+  const state = { committed: o.committed, seeks: [] as Array<{ partition: number; offset: string }> }
+  let eachBatch: EachBatch | undefined
+  let joined: () => void = () => {}
+  const running = new Promise<void>((resolve) => (joined = resolve))
+  const listeners: Array<() => void> = []
   const consumer = {
+    events: { GROUP_JOIN: 'consumer.group_join' },
+    on: (_event: string, listener: () => void) => listeners.push(listener),
     connect: async () => {},
     subscribe: async () => {},
-    run: async (o: { eachMessage: EachMessage }) => {
-      eachMessage = o.eachMessage
-      running()
+    seek: (s: { partition: number; offset: string }) => state.seeks.push(s),
+    run: async (r: { eachBatch: EachBatch }) => {
+      eachBatch = r.eachBatch
+      for (const l of listeners) l()
+      joined()
     },
     disconnect: async () => {},
   }
+  const admin = {
+    connect: async () => {},
+    disconnect: async () => {},
+    fetchTopicOffsets: async () => [{ partition: 0, offset: String(o.high), high: String(o.high), low: '0' }],
+    fetchOffsets: async () => [{ topic: 'pending-things', partitions: [{ partition: 0, offset: String(state.committed) }] }],
+  }
   return {
-    kafka: { consumer: () => consumer, admin: () => fakeAdmin([], []) } as unknown as Kafka,
-    async deliver(item: Item) {
-      await ready
-      return eachMessage!({ message: { value: Buffer.from(JSON.stringify(item)), offset: '0' }, heartbeat: async () => {} })
+    state,
+    kafka: { consumer: () => consumer, admin: () => admin } as unknown as Kafka,
+    async deliver(from: number, to: number) {
+      await running
+      const messages = []
+      for (let n = from; n < to; n++) messages.push({ offset: String(n), value: Buffer.from(JSON.stringify({ id: `item-${n}`, key: 'k' })) })
+      await eachBatch!({ batch: { partition: 0, messages } })
     },
   }
 }
 
-function replayer(apply: (item: Item) => Promise<ApplyOutcome>, breaker = createWritePathBreaker()) {
-  const { kafka, deliver } = fakeKafka()
-  const outcomes: ApplyOutcome[] = []
-  const r = startReplayer<Item>({
-    kafka,
-    topic: 'pending-things',
-    groupId: 'replayer-test',
-    breaker,
-    apply,
-    onApplied: (_item, outcome) => outcomes.push(outcome),
-    log,
-    pauseMs: 5,
-    retryBackoffMs: 5,
-  })
-  return { r, deliver, outcomes, breaker }
-}
-
-describe('startReplayer', () => {
-  it('applies a queued item and reports its outcome', async () => {
-    const { deliver, outcomes } = replayer(async () => 'applied')
-    await deliver({ id: 'a', key: 'k' })
-    expect(outcomes).toEqual(['applied'])
+describe('the store-and-forward view', () => {
+  it('starts each partition at the replayer’s committed offset and is ready once it has read what was pending', async () => {
+    const f = fakeKafka({ high: 10_000, committed: 9_997 })
+    const { queue } = queueWith(async () => [], 3_000, f.kafka)
+    const started = queue.startView()
+    await f.deliver(9_997, 10_000)
+    await started
+    expect(f.state.seeks).toEqual([{ topic: 'pending-things', partition: 0, offset: '9997' }])
+    expect(queue.stats()).toEqual({ entries: 3, readAtStart: 3, skippedAtStart: 9_997 })
+    expect(queue.get('item-9998')).toEqual({ id: 'item-9998', key: 'k' })
+    await queue.stop()
   })
 
-  it('waits while the breaker is open and applies once it closes', async () => {
-    const tries: string[] = []
-    const breaker = createWritePathBreaker()
-    breaker.reportFailure(writePathDown())
-    const { deliver, outcomes } = replayer(async (item) => {
-      tries.push(item.id)
-      return 'applied'
-    }, breaker)
-    const done = deliver({ id: 'a', key: 'k' })
-    await new Promise((resolve) => setTimeout(resolve, 30))
-    expect(tries).toEqual([])
-    breaker.reportSuccess()
-    await done
-    expect(tries).toEqual(['a'])
-    expect(outcomes).toEqual(['applied'])
+  it('drops the entries the replayer’s committed offset has passed, and keeps the rest', async () => {
+    const f = fakeKafka({ high: 3, committed: -1 })
+    const { queue } = queueWith(async () => [], 3_000, f.kafka)
+    const started = queue.startView()
+    await f.deliver(0, 3)
+    await started
+    expect(queue.stats()).toMatchObject({ entries: 3, skippedAtStart: 0 })
+    f.state.committed = 2
+    await vi.waitFor(() => expect([...queue.values()].map((i) => i.id)).toEqual(['item-2']))
+    await queue.stop()
   })
 
-  it('opens the breaker when applying finds the write path down, and applies after it heals', async () => {
-    let calls = 0
-    const { deliver, outcomes, breaker } = replayer(async () => {
-      calls++
-      if (calls === 1) {
-        // The heartbeat would close it again once the link heals.
-        setTimeout(() => breaker.reportSuccess(), 20)
-        throw writePathDown()
-      }
-      return 'already-applied'
-    })
-    await deliver({ id: 'a', key: 'k' })
-    expect(calls).toBe(2)
-    expect(outcomes).toEqual(['already-applied'])
+  it('does not take back an item below the committed offset that its consumer reads late', async () => {
+    const f = fakeKafka({ high: 0, committed: 5 })
+    const { queue } = queueWith(async () => [], 3_000, f.kafka)
+    await queue.startView()
+    await f.deliver(4, 6)
+    expect([...queue.values()].map((i) => i.id)).toEqual(['item-5'])
+    await queue.stop()
   })
 
-  it('retries an item that fails for another reason instead of skipping it', async () => {
-    let calls = 0
-    const { deliver, outcomes } = replayer(async () => {
-      calls++
-      if (calls < 3) throw new Error('deadlock found')
-      return 'applied'
-    })
-    await deliver({ id: 'a', key: 'k' })
-    expect(calls).toBe(3)
-    expect(outcomes).toEqual(['applied'])
-  })
-
-  it('abandons an item without committing its offset once stopping', async () => {
-    const breaker = createWritePathBreaker()
-    breaker.reportFailure(writePathDown())
-    const { r, deliver } = replayer(async () => 'applied', breaker)
-    const done = deliver({ id: 'a', key: 'k' })
-    await r.stop()
-    await expect(done).rejects.toThrow('replayer stopping')
+  it('shows its own enqueue at once, and drops it by its offset once the replayer passes it', async () => {
+    const f = fakeKafka({ high: 0, committed: 0 })
+    const { queue } = queueWith(async () => [{ topicName: 'pending-things', partition: 0, baseOffset: '0' }], 3_000, f.kafka)
+    await queue.startView()
+    await queue.enqueue({ id: 'a', key: 'k' })
+    expect(queue.get('a')).toEqual({ id: 'a', key: 'k' })
+    f.state.committed = 1
+    await vi.waitFor(() => expect(queue.stats().entries).toBe(0))
+    await queue.stop()
   })
 })

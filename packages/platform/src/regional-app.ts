@@ -7,6 +7,7 @@ import type { BaseEnv, DatabaseEnv, KafkaEnv } from './config.js'
 import type { Database } from './db/client.js'
 import type { LagState } from './db/replication-lag.js'
 import type { WritePathBreaker } from './db/write-path.js'
+import type { Check } from './health.js'
 import type { ReferenceData } from './reference-data.js'
 import type { StaleIfError } from './stale-if-error.js'
 import { type App, createHttpApp, notFound } from './http.js'
@@ -66,7 +67,11 @@ export const regionalContext = fp<RegionalContext>(
  * decorators and /healthz, /readyz, /metrics. The service then registers its repositories
  * and queues (fastify-plugin decorators) and its routes under `apiScope`.
  */
-export function createRegionalApp(service: string, deps: RegionalDeps, o: { bodyLimit?: number; openApi: OpenApiInfo }): App {
+export function createRegionalApp(
+  service: string,
+  deps: RegionalDeps,
+  o: { bodyLimit?: number; openApi: OpenApiInfo; /** The service's own readiness checks (its store-and-forward views). */ checks?: () => Record<string, Check> },
+): App {
   const { logger, ...context } = deps
   const app = createHttpApp({
     logger: logger ?? loggerOptions(service, deps.config.POS_REGION, deps.config.LOG_LEVEL),
@@ -74,7 +79,7 @@ export function createRegionalApp(service: string, deps: RegionalDeps, o: { body
     openApi: o.openApi,
   })
   void app.register(regionalContext, context)
-  void app.register(regionalOps)
+  void app.register(regionalOps, { checks: o.checks })
   return app
 }
 

@@ -72,7 +72,7 @@ export async function replicaCheck(app: FastifyInstance): Promise<Check> {
  * WAN link is down. Liveness (/healthz) never looks at either: a dead replica is not
  * fixed by restarting the process, which would only lose the reference data it holds.
  */
-export const regionalOps: FastifyPluginAsyncTypebox = async (app) => {
+export const regionalOps: FastifyPluginAsyncTypebox<{ checks?: (() => Record<string, Check>) | undefined }> = async (app, o) => {
   registerHealthRoutes(app as unknown as App, {
     region: app.config.POS_REGION,
     role: () => localRole(app.db.read),
@@ -88,6 +88,7 @@ export const regionalOps: FastifyPluginAsyncTypebox = async (app) => {
           critical: false,
           detail: lag.error ?? `${lag.replicationLagMs ?? 'unknown'} ms`,
         },
+        ...o.checks?.(),
       }
     },
   })

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { isDuplicateKey, isReplicaUnavailable, writePathUnavailable } from './db/errors.js'
 import type { WritePathBreaker } from './db/write-path.js'
 import { withDeadline } from './deadline.js'
-import type { ApplyOutcome } from './local-queue.js'
+import type { ApplyOutcome } from './replayer.js'
 import { Problem } from './problem.js'
 
 /** What a handler sends: status, body and any extra headers. */

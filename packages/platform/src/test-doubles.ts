@@ -145,5 +145,6 @@ export function memoryQueue<T>(idOf: (item: T) => string) {
     get: (id: string) => items.get(id),
     values: () => items.values(),
     forget: (id: string) => items.delete(id),
+    stats: () => ({ entries: items.size, readAtStart: 0, skippedAtStart: 0 }),
   }
 }

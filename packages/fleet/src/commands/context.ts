@@ -18,10 +18,31 @@ export function createContext(io: CliIo): CliContext {
 }
 
 /**
- * The running fleet, or a FleetError (exit 2). Imported on use: fleet.ts pulls in the Kafka and
+ * The running fleet — native, or the compose fleet when endpoints.json says so — or a FleetError
+ * (exit 2). Imported on use: fleet.ts pulls in the Kafka and
  * MariaDB clients, which `--help` and a bad flag have no need to load.
  */
 export async function runningFleet(): Promise<Endpoints> {
+  const { readComposeEndpoints } = await import('../compose/runtime.js')
+  const compose = readComposeEndpoints()
+  if (compose) {
+    const { requireRunningComposeFleet } = await import('../compose/compose-fleet.js')
+    return requireRunningComposeFleet(compose)
+  }
   const { requireRunningFleet } = await import('../fleet.js')
   return requireRunningFleet()
+}
+
+/**
+ * The running native fleet, for the commands that kill or re-point its processes by their native
+ * addresses (failover, the failover drill): a compose fleet is refused with exit 2.
+ */
+export async function runningNativeFleet(command: string): Promise<Endpoints> {
+  const endpoints = await runningFleet()
+  const { isComposeFleet } = await import('../compose/runtime.js')
+  if (isComposeFleet(endpoints)) {
+    const { usageError } = await import('../errors.js')
+    throw usageError(`${command} drives the native fleet only, and the running fleet is the compose fleet: \`pnpm fleet compose down\`, then \`pnpm fleet up --detach\``)
+  }
+  return endpoints
 }

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander'
 import { REGION_IDS, type RegionId } from '@pos-fleet/topology'
 import { usageError } from '../errors.js'
-import { type CliContext, runningFleet } from './context.js'
+import { type CliContext, runningNativeFleet } from './context.js'
 import { durationOption, numberOption } from './options.js'
 
 interface FailoverFlags {
@@ -25,7 +25,7 @@ export function drillFailoverCommand(ctx: CliContext): Command {
     .addHelpText('after', '\nExample:\n  fleet drill failover --to eu-central-1')
     .action(async (flags: FailoverFlags) => {
       if (flags.lag > 3_000) throw usageError(`--lag ${flags.lag} ms is longer than 3s: the replicas would reconnect (slave_net_timeout 4 s) and the backlog would not be a backlog`)
-      const endpoints = await runningFleet()
+      const endpoints = await runningNativeFleet('drill failover')
       if (flags.to === endpoints.writer) throw usageError(`--to ${flags.to} is the writer that the drill loses: name a surviving region`)
       const { formatFailoverReport, runFailoverDrill } = await import('../drill/failover-drill.js')
       const report = await runFailoverDrill(endpoints, {

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander'
 import { REGION_IDS, type RegionId } from '@pos-fleet/topology'
-import { type CliContext, runningFleet } from './context.js'
+import { type CliContext, runningNativeFleet } from './context.js'
 import { durationOption } from './options.js'
 
 interface FailoverFlags {
@@ -19,7 +19,7 @@ export function failoverCommand(ctx: CliContext): Command {
     .addOption(new Option('--json', 'print the report as JSON').default(false))
     .addHelpText('after', '\nExample:\n  fleet failover --to eu-central-1')
     .action(async (flags: FailoverFlags) => {
-      const endpoints = await runningFleet()
+      const endpoints = await runningNativeFleet('failover')
       const { switchover } = await import('../failover/switchover.js')
       if (!flags.json) ctx.log(`switchover ${endpoints.writer} → ${flags.to} (WAN scale ${endpoints.wanScale})`)
       const report = await switchover(endpoints, { to: flags.to, catchUpTimeoutMs: flags.catchUpTimeout, ...(flags.json ? {} : { log: ctx.log }) })

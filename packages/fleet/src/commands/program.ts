@@ -3,6 +3,7 @@ import { describeError, exitCodeOf } from '../errors.js'
 import { benchCommand } from './bench.js'
 import { claimsCommand } from './claims.js'
 import { consoleCommand } from './console.js'
+import { composeCommand } from './compose.js'
 import { type CliContext, type CliIo, createContext } from './context.js'
 import { downCommand } from './down.js'
 import { drillCommand } from './drill.js'
@@ -28,7 +29,7 @@ function createProgram(ctx: CliContext): Command {
     })
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
-  for (const command of [upCommand(ctx), downCommand(ctx), statusCommand(ctx), testCommand(ctx), benchCommand(ctx), drillCommand(ctx), failoverCommand(ctx), gitopsCommand(ctx), loadtestCommand(ctx), claimsCommand(ctx), consoleCommand(ctx)]) {
+  for (const command of [upCommand(ctx), downCommand(ctx), statusCommand(ctx), testCommand(ctx), benchCommand(ctx), drillCommand(ctx), failoverCommand(ctx), gitopsCommand(ctx), loadtestCommand(ctx), claimsCommand(ctx), composeCommand(ctx), consoleCommand(ctx)]) {
     program.addCommand(inheritSettings(command, program))
   }
   return program

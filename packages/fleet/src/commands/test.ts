@@ -11,6 +11,8 @@ import type { CliContext } from './context.js'
 export const TEST_PHASES: readonly { readonly name: string; readonly projects: readonly string[] }[] = [
   { name: 'native', projects: ['unit', 'manifests', 'report', 'fleet'] },
   { name: 'observe', projects: ['observe'] },
+  // The compose fleet publishes the native fleet's ports: after it, never beside it.
+  { name: 'compose', projects: ['compose'] },
   // Four kube-apiservers and Argo CD: alone, so neither they nor the native fleet starve of CPU.
   { name: 'gitops', projects: ['gitops'] },
 ]

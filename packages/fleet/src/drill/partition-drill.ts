@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import mysql from 'mysql2/promise'
 import { DEFAULT_DB_WRITE_TIMEOUT_MS } from '@pos-fleet/platform/config'
 import { answerBoundMs } from '@pos-fleet/platform/deadline'
 import { type RegionId, REGION_IDS, isRegionId } from '@pos-fleet/topology'
 import type { Endpoints } from '../endpoints.js'
+import { databaseUrls } from '../infra/mariadb.js'
 import { type FaultMode, type FaultOptions, injectFault } from '../infra/toxiproxy.js'
 import { awaitInvariants } from './invariants.js'
 import { type DrillStore, type PosLoad, type RegionReport, type SlowestAnswer, readBaseline, startPosLoad } from './load.js'
@@ -49,6 +51,12 @@ export interface DrillReport {
   stockMismatches: string[]
   oversold: Array<{ storeId: string; sku: string; onHand: number }>
   convergeMs: number | null
+  /** Heal → the last offline sale committed at the writer (its created_at there), or null if not all were. */
+  reconcileMs: number | null
+  /** Offline sales ÷ reconcileMs: the rate the reconcilers replayed what the partition queued. */
+  reconciledPerSecond: number | null
+  /** The first replayed commit after the heal → the last: the replay without the write path's reopening. */
+  replayMs: number | null
   /** The slowest answer any terminal or manager waited for during the drill. */
   slowestAnswer: SlowestAnswer
   answerBoundMs: number
@@ -90,12 +98,14 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
   await sleep(warmupMs)
   const fault = await injectFault(o.region, mode, o.faultOptions)
   let healedAt: number
+  let healedAtWall: number
   try {
     o.log(`drill: ${o.region} ${mode === 'refuse' ? 'cut off' : mode}`)
     await sleep(o.partitionMs)
   } finally {
     await fault.heal()
     healedAt = performance.now()
+    healedAtWall = Date.now()
   }
   o.log(`drill: ${o.region} healed; selling on for ${tailMs / 1000} s`)
   await sleep(tailMs)
@@ -103,6 +113,9 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
 
   const verdict = await awaitInvariants(endpoints, load, baseline, o.convergeTimeoutMs)
   const converged = verdict.convergedAt !== null
+  const offline = load.accepted.filter((a) => a.mode === 'offline').map((a) => a.saleId)
+  const commits = await replayCommits(endpoints, offline, healedAtWall)
+  const reconcileMs = commits === null ? null : Math.max(0, Math.round(commits.lastMs - healedAtWall))
   const slowest = load.slowest()
   const withinAnswerBound = slowest.status !== null && slowest.ms <= bound
   return {
@@ -121,11 +134,36 @@ export async function runPartitionDrill(endpoints: Endpoints, o: DrillOptions): 
     stockMismatches: [...verdict.mismatches],
     oversold: verdict.oversold,
     convergeMs: verdict.convergedAt === null ? null : Math.round(verdict.convergedAt - healedAt),
+    reconcileMs,
+    reconciledPerSecond: reconcileMs === null ? null : Math.round(offline.length / Math.max(reconcileMs / 1000, 0.001)),
+    replayMs: commits === null || commits.firstAfterHealMs === null ? null : Math.round(commits.lastMs - commits.firstAfterHealMs),
     slowestAnswer: slowest,
     answerBoundMs: bound,
     withinAnswerBound,
     inject: o.inject ?? null,
     ok: converged && verdict.duplicated === 0 && verdict.paymentsCapturedOnce && withinAnswerBound,
+  }
+}
+
+/**
+ * When the writer committed these sales, from its own clock (ms since the epoch; the drill runs
+ * on the fleet's host, so one clock): the last of them, and the first after the heal (a sale
+ * whose answer the cut lost was committed before it). Null unless the writer holds every one.
+ */
+async function replayCommits(endpoints: Endpoints, saleIds: readonly string[], healedAtMs: number): Promise<{ lastMs: number; firstAfterHealMs: number | null } | null> {
+  if (saleIds.length === 0) return null
+  const db = await mysql.createConnection({ uri: databaseUrls(endpoints.writer, endpoints.writer).migrate })
+  try {
+    const at = 'UNIX_TIMESTAMP(created_at) * 1000'
+    const [rows] = (await db.query(`SELECT COUNT(*) AS n, MAX(${at}) AS lastMs, MIN(IF(${at} >= ?, ${at}, NULL)) AS firstMs FROM sales WHERE id IN (?)`, [healedAtMs, saleIds])) as [
+      Array<{ n: number; lastMs: string | number | null; firstMs: string | number | null }>,
+      unknown,
+    ]
+    const row = rows[0]
+    if (!row || Number(row.n) !== saleIds.length || row.lastMs === null) return null
+    return { lastMs: Number(row.lastMs), firstAfterHealMs: row.firstMs === null ? null : Number(row.firstMs) }
+  } finally {
+    await db.end()
   }
 }
 
@@ -142,6 +180,8 @@ export function parseBrokenInvariant(raw: string | undefined): BrokenInvariant |
   return raw as BrokenInvariant
 }
 
+const sec = (ms: number | null) => (ms === null ? 'n/a' : `${(ms / 1000).toFixed(1)} s`)
+
 export function formatReport(r: DrillReport): string {
   const lines = [`partition drill: ${r.region}'s WAN links ${r.mode} for ${r.partitionMs / 1000} s${r.inject ? ` (injected broken invariant: ${r.inject})` : ''}`, '']
   lines.push(`${'region'.padEnd(16)}${'sales online'.padStart(13)}${'offline'.padStart(9)}${'refused'.padStart(9)}${'restocks on'.padStart(13)}${'offline'.padStart(9)}`)
@@ -154,6 +194,7 @@ export function formatReport(r: DrillReport): string {
     '',
     `accepted (sales + restocks)   ${r.accepted}`,
     `reconciled offline sales      ${r.reconciled}`,
+    `reconciled sales per second   ${r.reconciledPerSecond === null ? 'n/a' : `${r.reconciledPerSecond} (the last offline sale committed at the writer ${sec(r.reconcileMs)} after the heal; the replay itself ${sec(r.replayMs)} from its first commit)`}`,
     `in doubt (never answered)     ${r.inDoubt.total}, of them committed ${r.inDoubt.committed}`,
     `lost                          ${r.lost}${r.lost === 0 ? '' : '   <-- FAIL'}`,
     `duplicated                    ${r.duplicated}${r.duplicated === 0 ? '' : '   <-- FAIL'}`,

@@ -7,7 +7,8 @@ import { kafkaBrokers, startRegionKafka } from './kafka.js'
 import { attachReplica, bootstrapPrimary, databaseUrls, initRegionDb, startRegionDb, waitReplicaCaughtUp } from './mariadb.js'
 import type { DatabaseUrls } from './mariadb.js'
 import { findExecutable, kafkaLibsDir, regionsDir, toxiproxyServerBin } from './paths.js'
-import { assertPortsFree, isRunning, listProcesses, messageOf, stopAll } from './processes.js'
+import { FleetError } from '../errors.js'
+import { PortsInUseError, assertPortsFree, isRunning, listProcesses, messageOf, stopAll } from './processes.js'
 import { populateWan, resetWan, startToxiproxy } from './toxiproxy.js'
 
 export interface InfrastructureOptions {
@@ -156,5 +157,10 @@ async function assertNothingRunning(): Promise<void> {
     ...globalProxies().map((p) => p.listenPort),
     ...regions.flatMap((r) => [r.ports.mariadb, r.ports.kafka, r.ports.kafkaController]),
   ]
-  await assertPortsFree(ports, 'the infrastructure')
+  try {
+    await assertPortsFree(ports, 'the native fleet')
+  } catch (error) {
+    if (error instanceof PortsInUseError) throw new FleetError(error.message, { exitCode: 2 })
+    throw error
+  }
 }

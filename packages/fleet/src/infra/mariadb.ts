@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import mysql from 'mysql2/promise'
@@ -213,11 +214,14 @@ async function gtidOf(db: Connection): Promise<string> {
  */
 export async function admin<T>(region: RegionId, work: (db: Connection) => Promise<T>): Promise<T> {
   const socketPath = regionPaths(region).mariadb.socket
+  // A compose fleet's database has no socket here: root over its published port instead.
+  const { composeAdminUrl } = await import('../compose/runtime.js')
+  const url = existsSync(socketPath) ? undefined : composeAdminUrl(region)
   let db: Connection
   try {
-    db = await mysql.createConnection({ socketPath, user: 'root', connectTimeout: 2_000 })
+    db = await mysql.createConnection(url ? { uri: url, connectTimeout: 2_000 } : { socketPath, user: 'root', connectTimeout: 2_000 })
   } catch (error) {
-    throw new Error(`cannot connect to mariadb in ${region} (${socketPath}) as root: ${messageOf(error)}`, { cause: error })
+    throw new Error(`cannot connect to mariadb in ${region} (${url ? 'its published port' : socketPath}) as root: ${messageOf(error)}`, { cause: error })
   }
   try {
     return await work(db)

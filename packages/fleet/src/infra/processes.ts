@@ -7,6 +7,7 @@ import { type Result, execa } from 'execa'
 import pRetry from 'p-retry'
 import { messageOf } from '../errors.js'
 import { processLogPath, processesFile } from './paths.js'
+import { describePortHolder } from './port-holders.js'
 
 /** A long-running child recorded in .pos-fleet/processes.json, so another `fleet` process can stop it. */
 export interface TrackedProcess {
@@ -212,7 +213,7 @@ export function isRunning(p: TrackedProcess): boolean {
   return ticks === undefined || p.startTicks === undefined || ticks === p.startTicks
 }
 
-async function waitForExit(list: readonly TrackedProcess[], timeoutMs: number): Promise<TrackedProcess[]> {
+export async function waitForExit(list: readonly TrackedProcess[], timeoutMs: number): Promise<TrackedProcess[]> {
   const deadline = Date.now() + timeoutMs
   let remaining = list.filter(isRunning)
   while (remaining.length > 0 && Date.now() < deadline) {
@@ -223,7 +224,7 @@ async function waitForExit(list: readonly TrackedProcess[], timeoutMs: number): 
 }
 
 /** Sends `signal` to the group; false if the group no longer exists. */
-function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pgid, signal)
     return true
@@ -243,7 +244,7 @@ function procStat(pid: number | string): string[] | undefined {
   }
 }
 
-function readStartTicks(pid: number): string | undefined {
+export function readStartTicks(pid: number): string | undefined {
   return procStat(pid)?.[19]
 }
 
@@ -268,19 +269,20 @@ export async function isPortFree(port: number): Promise<boolean> {
   })
 }
 
-/** Throws, naming each port and the recorded process holding it, unless all are free. */
+/** Throws, naming each port and what holds it (a process in `registry`, a container, a program), unless all are free. */
 export async function assertPortsFree(ports: readonly number[], owner: string, registry: string = processesFile): Promise<void> {
   const taken: number[] = []
   for (const port of ports) if (!(await isPortFree(port))) taken.push(port)
   if (taken.length === 0) return
-  const holders = listProcesses(registry)
-  const described = taken.map((port) => {
-    const holder = holders.find((p) => p.ports.includes(port) && isRunning(p))
-    return holder ? `${port} (held by ${holder.name}, pid ${holder.pid})` : String(port)
-  })
-  throw new Error(
-    `cannot start ${owner}: port ${described.join(', ')} already in use — is a previous run still going? Stop it with \`fleet down\` (or \`fleet gitops down\`).`,
-  )
+  const holders = listProcesses(registry).filter(isRunning)
+  const holderOf = registry === processesFile ? 'the native fleet' : 'a process recorded in ' + registry
+  const described = await Promise.all(taken.map(async (port) => `port ${port} already in use, held by ${await describePortHolder(port, holders, holderOf)}`))
+  throw new PortsInUseError(`cannot start ${owner}: ${described.join('; ')}`)
+}
+
+/** Ports a fleet needs are taken: nothing of this fleet was started. */
+export class PortsInUseError extends Error {
+  override readonly name = 'PortsInUseError'
 }
 
 /**
@@ -378,7 +380,7 @@ function tailFile(path: string, lines: number): string {
   return lastLines(buffer.toString('utf8'), lines)
 }
 
-function lastLines(text: string, lines: number): string {
+export function lastLines(text: string, lines: number): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n')
 }
 

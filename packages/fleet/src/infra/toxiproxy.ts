@@ -81,7 +81,9 @@ export async function setGlobalProxies(enabled: boolean): Promise<void> {
 export async function globalWriter(): Promise<RegionId> {
   const proxies = (await api('GET', '/proxies')) as Record<string, ProxyJson>
   const upstreams = new Set(globalProxies().map((p) => proxies[p.name]?.upstream))
-  const writers = regions.filter((r) => upstreams.has(globalUpstream(loopbackAddressing, r.id)))
+  // By port: every runtime listens on the spec's ports and only host names differ, so this
+  // reads the native fleet's toxiproxy and the compose fleet's alike.
+  const writers = regions.filter((r) => [...upstreams].some((u) => u?.endsWith(`:${r.ports.mariadb}`)))
   if (writers.length !== 1 || upstreams.size !== 1) throw new Error(`toxiproxy's global proxies do not aim at one writer: ${[...upstreams].join(', ')}`)
   return writers[0]!.id
 }

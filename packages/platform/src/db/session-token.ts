@@ -49,3 +49,28 @@ export async function writerPosition(db: Database): Promise<string> {
   const [rows] = await db.writePool.query('SELECT @@gtid_binlog_pos AS pos')
   return (rows as Array<{ pos: string }>)[0]?.pos ?? ''
 }
+
+/** Highest sequence number per replication domain in a GTID position ("d-s-n,…"). */
+export function gtidSequences(position: string): Map<string, number> {
+  const seqs = new Map<string, number>()
+  for (const gtid of position.split(',')) {
+    const [domain, , seq] = gtid.trim().split('-')
+    if (domain === undefined || seq === undefined) continue
+    seqs.set(domain, Math.max(seqs.get(domain) ?? 0, Number(seq)))
+  }
+  return seqs
+}
+
+/**
+ * What the local database already holds, from one query: a test for session tokens. A
+ * writable local database is the primary and holds every committed GTID; a replica holds a
+ * token once its applied position (`gtid_slave_pos`, in order under gtid_strict_mode) has
+ * reached it in every domain — the same test MASTER_GTID_WAIT makes, without waiting.
+ */
+export async function localHolds(db: Database): Promise<(token: string) => boolean> {
+  const [rows] = await db.readPool.query('SELECT @@global.read_only AS replica, @@global.gtid_slave_pos AS applied')
+  const row = (rows as Array<{ replica: number; applied: string | null }>)[0]
+  if (row?.replica === 0) return () => true
+  const applied = gtidSequences(row?.applied ?? '')
+  return (token) => [...gtidSequences(token)].every(([domain, seq]) => (applied.get(domain) ?? -1) >= seq)
+}

@@ -2,30 +2,45 @@ import { and, eq, inArray, lt, sql, sum } from 'drizzle-orm'
 import type { Database, Db } from '@pos-fleet/platform/db/client'
 import { inventoryDeltas } from '@pos-fleet/platform/db/schema/index'
 import type { ReferenceData } from '@pos-fleet/platform/reference-data'
-import { readerFor } from '@pos-fleet/platform/db/session-token'
+import { readerFor, writerPosition } from '@pos-fleet/platform/db/session-token'
 import { commitInOneRoundTrip } from '@pos-fleet/platform/db/write-batch'
 import type { RegionId } from '@pos-fleet/topology'
 import type { DeltaRequest } from '../domain/delta.js'
 
 
-/** Insert-if-absent by deltaId through the write path; a duplicate id surfaces as ER_DUP_ENTRY. */
-export async function appendDelta(db: Database, merchantId: string, region: RegionId, d: DeltaRequest) {
+export interface DeltaToAppend extends DeltaRequest {
+  merchantId: string
+  originRegion: RegionId
+}
+
+/**
+ * Insert-if-absent by deltaId through the write path, one multi-row INSERT in one round trip;
+ * a duplicate id anywhere surfaces as ER_DUP_ENTRY and nothing is inserted.
+ */
+export async function appendDeltas(db: Database, deltas: DeltaToAppend[]) {
   return commitInOneRoundTrip(db, 'delta', [
-    db.write.insert(inventoryDeltas).values({
-      deltaId: d.deltaId,
-      merchantId,
-      storeId: d.storeId,
-      sku: d.sku,
-      quantity: d.quantity,
-      reason: d.reason,
-      originRegion: region,
-    }),
+    db.write.insert(inventoryDeltas).values(
+      deltas.map((d) => ({
+        deltaId: d.deltaId,
+        merchantId: d.merchantId,
+        storeId: d.storeId,
+        sku: d.sku,
+        quantity: d.quantity,
+        reason: d.reason,
+        originRegion: d.originRegion,
+      })),
+    ),
   ])
 }
 
 export async function findDelta(reader: Db, deltaId: string) {
   const [row] = await reader.select().from(inventoryDeltas).where(eq(inventoryDeltas.deltaId, deltaId))
   return row
+}
+
+export async function findDeltas(reader: Db, deltaIds: string[]) {
+  if (deltaIds.length === 0) return []
+  return reader.select().from(inventoryDeltas).where(inArray(inventoryDeltas.deltaId, deltaIds))
 }
 
 export async function onHand(reader: Db, storeId: string, sku: string): Promise<number> {
@@ -74,9 +89,13 @@ export function createDeltasRepository(db: Database, sessionWaitMs: number, refe
   return {
     storeOf: (storeId: string) => reference.store(storeId),
     skuExists: async (merchantId: string, sku: string) => (await reference.items(merchantId, [sku])).length > 0,
-    append: (merchantId: string, region: RegionId, d: DeltaRequest) => appendDelta(db, merchantId, region, d),
+    append: (merchantId: string, region: RegionId, d: DeltaRequest) => appendDeltas(db, [{ ...d, merchantId, originRegion: region }]),
+    appendMany: (deltas: DeltaToAppend[]) => appendDeltas(db, deltas),
+    writerPosition: () => writerPosition(db),
     findOnWritePath: (deltaId: string) => findDelta(db.write, deltaId),
     findOnReplica: (deltaId: string) => findDelta(db.read, deltaId),
+    /** Those of these deltas the write path holds: one round trip. */
+    findManyOnWritePath: (deltaIds: string[]) => findDeltas(db.write, deltaIds),
     oversold: (merchantId: string) => oversold(db.read, merchantId),
     oversoldCount: () => oversoldCount(db.read),
     /** Read-your-writes: with a session token, a replica that has it, else the write path. */

@@ -1,5 +1,5 @@
-import { context, propagation } from '@opentelemetry/api'
-import { and, asc, eq } from 'drizzle-orm'
+import { type Context, context, propagation } from '@opentelemetry/api'
+import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Database, Db } from '@pos-fleet/platform/db/client'
 import { isReplicaUnavailable } from '@pos-fleet/platform/db/errors'
 import { inventoryDeltas, outbox, payments, saleLines, sales } from '@pos-fleet/platform/db/schema/index'
@@ -37,59 +37,85 @@ export interface SaleView {
   payment: { paymentId: string; method: string; status: string; amountMinor: number; declineCode?: string | null }
 }
 
+/** A sale to commit, with the trace context its outbox row carries on to payments-worker. */
+export interface SaleToCommit {
+  sale: NewSale
+  traceContext: Record<string, string>
+}
+
+/** The active trace context, as the outbox row carries it. */
+export function activeTraceContext(ctx: Context = context.active()): Record<string, string> {
+  const carrier: Record<string, string> = {}
+  propagation.inject(ctx, carrier)
+  return carrier
+}
+
 /**
- * The sale, its lines, its payment, its stock deltas and the payment.requested outbox
- * row: one transaction, one round trip through the write path.
+ * Sales, their lines, payments, stock deltas and payment.requested outbox rows: one
+ * transaction, one round trip through the write path, one multi-row INSERT per table
+ * however many sales. All or nothing: a duplicate id or key anywhere fails them all.
  */
-export async function commitSale(db: Database, s: NewSale): Promise<{ sessionToken: string }> {
-  const traceContext: Record<string, string> = {}
-  propagation.inject(context.active(), traceContext)
+export async function commitSales(db: Database, batch: SaleToCommit[]): Promise<{ sessionToken: string }> {
   const w = db.write
+  const sold = batch.map((b) => b.sale)
   const { gtid } = await commitInOneRoundTrip(db, 'sale', [
-    w.insert(sales).values({
-      id: s.saleId,
-      merchantId: s.merchantId,
-      storeId: s.storeId,
-      terminalId: s.terminalId,
-      originRegion: s.region,
-      idempotencyKey: s.idempotencyKey,
-      requestHash: s.requestHash,
-      status: 'committed',
-      totalMinor: s.priced.totalMinor,
-      currency: s.priced.currency,
-    }),
-    w.insert(saleLines).values(s.priced.lines.map((l) => ({ saleId: s.saleId, ...l }))),
-    w.insert(payments).values({
-      id: s.paymentId,
-      saleId: s.saleId,
-      merchantId: s.merchantId,
-      method: s.payment.method,
-      token: s.payment.method === 'card' ? (s.payment.token ?? null) : null,
-      amountMinor: s.payment.amountMinor,
-      currency: s.priced.currency,
-      status: 'pending',
-    }),
-    w.insert(inventoryDeltas).values(
-      s.priced.lines.map((l) => ({
-        deltaId: saleDeltaId(s.saleId, l.lineNo),
+    w.insert(sales).values(
+      sold.map((s) => ({
+        id: s.saleId,
         merchantId: s.merchantId,
         storeId: s.storeId,
-        sku: l.sku,
-        quantity: -l.quantity,
-        reason: 'sale',
+        terminalId: s.terminalId,
         originRegion: s.region,
-        saleId: s.saleId,
+        idempotencyKey: s.idempotencyKey,
+        requestHash: s.requestHash,
+        status: 'committed',
+        totalMinor: s.priced.totalMinor,
+        currency: s.priced.currency,
       })),
     ),
-    w.insert(outbox).values({
-      id: s.outboxId,
-      eventType: 'payment.requested',
-      aggregateId: s.paymentId,
-      payload: { paymentId: s.paymentId, saleId: s.saleId, merchantId: s.merchantId },
-      traceContext,
-    }),
+    w.insert(saleLines).values(sold.flatMap((s) => s.priced.lines.map((l) => ({ saleId: s.saleId, ...l })))),
+    w.insert(payments).values(
+      sold.map((s) => ({
+        id: s.paymentId,
+        saleId: s.saleId,
+        merchantId: s.merchantId,
+        method: s.payment.method,
+        token: s.payment.method === 'card' ? (s.payment.token ?? null) : null,
+        amountMinor: s.payment.amountMinor,
+        currency: s.priced.currency,
+        status: 'pending',
+      })),
+    ),
+    w.insert(inventoryDeltas).values(
+      sold.flatMap((s) =>
+        s.priced.lines.map((l) => ({
+          deltaId: saleDeltaId(s.saleId, l.lineNo),
+          merchantId: s.merchantId,
+          storeId: s.storeId,
+          sku: l.sku,
+          quantity: -l.quantity,
+          reason: 'sale',
+          originRegion: s.region,
+          saleId: s.saleId,
+        })),
+      ),
+    ),
+    w.insert(outbox).values(
+      batch.map(({ sale: s, traceContext }) => ({
+        id: s.outboxId,
+        eventType: 'payment.requested',
+        aggregateId: s.paymentId,
+        payload: { paymentId: s.paymentId, saleId: s.saleId, merchantId: s.merchantId },
+        traceContext,
+      })),
+    ),
   ])
   return { sessionToken: gtid }
+}
+
+/** One sale, traced from the active context (the request's, or the replay's). */
+export function commitSale(db: Database, s: NewSale): Promise<{ sessionToken: string }> {
+  return commitSales(db, [{ sale: s, traceContext: activeTraceContext() }])
 }
 
 export function viewOfNewSale(s: NewSale): SaleView {
@@ -157,10 +183,23 @@ export function findSaleByIdempotencyKey(reader: Db, merchantId: string, key: st
   return loadSale(reader, and(eq(sales.merchantId, merchantId), eq(sales.idempotencyKey, key)))
 }
 
+/** `merchant\nkey` → the request hash of the sale holding it, for those of `wanted` the database has. */
+export async function heldKeys(reader: Db, wanted: ReadonlyArray<{ merchantId: string; idempotencyKey: string }>): Promise<Map<string, string>> {
+  if (wanted.length === 0) return new Map()
+  const rows = await reader
+    .select({ merchantId: sales.merchantId, idempotencyKey: sales.idempotencyKey, requestHash: sales.requestHash })
+    .from(sales)
+    .where(and(inArray(sales.merchantId, [...new Set(wanted.map((w) => w.merchantId))]), inArray(sales.idempotencyKey, [...new Set(wanted.map((w) => w.idempotencyKey))])))
+  return new Map(rows.map((r) => [saleKey(r), r.requestHash]))
+}
+
+export const saleKey = (s: { merchantId: string; idempotencyKey: string }) => `${s.merchantId}\n${s.idempotencyKey}`
+
 /** The sales the routes and the reconciler need, over the read/write split; decorated as `fastify.sales`. */
 export function createSalesRepository(db: Database, sessionWaitMs: number) {
   return {
     commit: (sale: NewSale) => commitSale(db, sale),
+    commitMany: (batch: SaleToCommit[]) => commitSales(db, batch),
     /**
      * Read-your-writes: with a session token, from a replica that has it, else from the write
      * path. A replica that is down (the region lost its database) is read around: the write path.
@@ -184,6 +223,8 @@ export function createSalesRepository(db: Database, sessionWaitMs: number) {
     },
     /** The committed sale holding this key, as the write path sees it (after a duplicate key). */
     byKeyOnWritePath: (merchantId: string, key: string) => findSaleByIdempotencyKey(db.write, merchantId, key),
+    /** Of these sales' keys, those the write path holds, with the request hash of the sale there: one round trip. */
+    keysOnWritePath: (wanted: ReadonlyArray<{ merchantId: string; idempotencyKey: string }>) => heldKeys(db.write, wanted),
     /** The same, from the local replica (while the write path is down). */
     byKeyOnReplica: (merchantId: string, key: string) => findSaleByIdempotencyKey(db.read, merchantId, key),
     /** A session token covering everything committed so far. */

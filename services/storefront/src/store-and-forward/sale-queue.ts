@@ -1,24 +1,30 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Kafka, Producer } from 'kafkajs'
+import type { Database } from '@pos-fleet/platform/db/client'
+import { localHolds } from '@pos-fleet/platform/db/session-token'
 import type { WritePathBreaker } from '@pos-fleet/platform/db/write-path'
-import { type ApplyOutcome, createLocalQueue, startReplayer } from '@pos-fleet/platform/local-queue'
+import { createLocalQueue } from '@pos-fleet/platform/local-queue'
 import { meter } from '@pos-fleet/platform/metrics'
+import { type ApplyOutcome, startReplayer } from '@pos-fleet/platform/replayer'
 import { applyPending } from '@pos-fleet/platform/store-and-forward'
 import { type RegionId, topology } from '@pos-fleet/topology'
-import type { SalesRepository } from '../repositories/sales-repository.js'
+import { TOPIC_PARTITIONS, replayerGroup } from '@pos-fleet/topology/kafka'
+import { type SalesRepository, activeTraceContext, saleKey } from '../repositories/sales-repository.js'
 import type { PendingSale } from './pending-sale.js'
 
 const replayed = meter.createCounter('pos_sales_reconciled_total', { description: 'queued sales replayed through the write path' })
 
 /** The region's queue of provisional sales, keyed by terminal so each terminal's sales replay in order. */
-export function createSaleQueue(kafka: Kafka, producer: Producer, log: FastifyBaseLogger) {
+export function createSaleQueue(kafka: Kafka, producer: Producer, region: RegionId, log: FastifyBaseLogger) {
+  const topic = topology.kafka.topics.pendingSales
   const queue = createLocalQueue<PendingSale>({
     kafka,
     producer,
-    topic: topology.kafka.topics.pendingSales,
+    topic,
     keyOf: (s) => s.terminalId,
     idOf: (s) => s.saleId,
     log,
+    watermarkGroup: replayerGroup(topic, region),
   })
   return {
     ...queue,
@@ -30,6 +36,9 @@ export function createSaleQueue(kafka: Kafka, producer: Producer, log: FastifyBa
 }
 
 export type SaleQueue = ReturnType<typeof createSaleQueue>
+
+/** A queued sale whose key the write path already holds: done if the request is the same, else never committed. */
+const sameOutcome = (heldHash: string, sale: PendingSale): ApplyOutcome => (heldHash === sale.requestHash ? 'already-applied' : 'rejected')
 
 /**
  * Commits a queued sale with its original id, totals and idempotency key. Already there
@@ -46,13 +55,35 @@ export function applyPendingSale(sales: SalesRepository, sale: PendingSale): Pro
   )
 }
 
-export function startSaleReconciler(o: { kafka: Kafka; sales: SalesRepository; breaker: WritePathBreaker; region: RegionId; log: FastifyBaseLogger }) {
+export function startSaleReconciler(o: {
+  kafka: Kafka
+  db: Database
+  sales: SalesRepository
+  breaker: WritePathBreaker
+  region: RegionId
+  batchSize: number
+  log: FastifyBaseLogger
+}) {
+  const topic = topology.kafka.topics.pendingSales
   return startReplayer<PendingSale>({
     kafka: o.kafka,
-    topic: topology.kafka.topics.pendingSales,
-    groupId: `storefront-reconciler-${o.region}`,
+    topic,
+    groupId: replayerGroup(topic, o.region),
     breaker: o.breaker,
     apply: (sale) => applyPendingSale(o.sales, sale),
+    // Each sale keeps its own trace: its outbox row continues the request's, as one by one.
+    applyBatch: async (batch) => (await o.sales.commitMany(batch.map((q) => ({ sale: q.item, traceContext: activeTraceContext(q.context) })))).sessionToken,
+    settled: async (batch) => {
+      const held = await o.sales.keysOnWritePath(batch)
+      return batch.map((sale) => {
+        const hash = held.get(saleKey(sale))
+        return hash === undefined ? undefined : sameOutcome(hash, sale)
+      })
+    },
+    writerPosition: () => o.sales.writerPosition(),
+    localHolds: () => localHolds(o.db),
+    batchSize: o.batchSize,
+    concurrency: TOPIC_PARTITIONS,
     onApplied: (sale, outcome) => {
       replayed.add(1, { outcome })
       if (outcome === 'rejected') o.log.error({ saleId: sale.saleId, idempotencyKey: sale.idempotencyKey }, 'queued sale reuses an Idempotency-Key with another body; not committed')
