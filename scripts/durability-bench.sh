@@ -3,7 +3,7 @@
 # `--durability semi-sync`: between bench runs it switches the writer's master side off and on
 # at run time (root over the writer's socket), A B A B, so machine noise shows next to the
 # difference. Everything else (the replicas' slave side, the data, the processes) stays as is.
-#   flock /tmp/pos-fleet.lock bash -c 'trap "pnpm fleet down" EXIT; pnpm fleet up --detach --durability semi-sync && scripts/durability-bench.sh'
+#   bash -c 'trap "pnpm fleet down" EXIT; pnpm fleet up --detach --durability semi-sync && scripts/durability-bench.sh'
 set -euo pipefail
 cd "$(dirname -- "${BASH_SOURCE[0]}")/.."
 state=${POS_FLEET_STATE_DIR:-.pos-fleet}

@@ -71,28 +71,35 @@ export interface FailoverDrillReport {
   readonly ok: boolean
 }
 
-/** Which of `ids` the database at `uri` holds in `table`. */
-async function present(uri: string, table: 'sales' | 'inventory_deltas', ids: readonly string[]): Promise<Set<string>> {
+/** Which of `ids` the database holds in `table`. */
+async function present(db: mysql.Connection, table: 'sales' | 'inventory_deltas', ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set()
   const column = table === 'sales' ? 'id' : 'delta_id'
+  const [rows] = (await db.query(`SELECT ${column} AS id FROM ${table} WHERE ${column} IN (?)`, [ids])) as [Array<{ id: string }>, unknown]
+  return new Set(rows.map((r) => r.id))
+}
+
+/** Polls the writer at `uri`, over one connection, until it holds every id `ids()` names at that moment. */
+async function waitPresent(uri: string, table: 'sales' | 'inventory_deltas', ids: () => readonly string[], timeoutMs: number): Promise<number> {
   const db = await mysql.createConnection({ uri })
   try {
-    const [rows] = (await db.query(`SELECT ${column} AS id FROM ${table} WHERE ${column} IN (?)`, [ids])) as [Array<{ id: string }>, unknown]
-    return new Set(rows.map((r) => r.id))
+    const deadline = performance.now() + timeoutMs
+    for (;;) {
+      const want = ids()
+      const have = await present(db, table, want)
+      if (have.size === want.length) return want.length
+      if (performance.now() > deadline) throw new Error(`${want.length - have.size} of ${want.length} ${table} rows still missing at the writer after ${timeoutMs} ms`)
+      await sleep(250)
+    }
   } finally {
-    await db.end()
+    await db.end().catch(() => db.destroy())
   }
 }
 
-async function waitPresent(uri: string, table: 'sales' | 'inventory_deltas', ids: () => readonly string[], timeoutMs: number): Promise<number> {
-  const deadline = performance.now() + timeoutMs
-  for (;;) {
-    const want = ids()
-    const have = await present(uri, table, want)
-    if (have.size === want.length) return want.length
-    if (performance.now() > deadline) throw new Error(`${want.length - have.size} of ${want.length} ${table} rows still missing at the writer after ${timeoutMs} ms`)
-    await sleep(250)
-  }
+/** endpoints.json during the failover: the new writer, payments-worker where it runs (or nowhere yet), the lost writer fenced. */
+function fencedEndpoints(endpoints: Endpoints, writer: RegionId, paymentsWorker: RegionId | null, fenced: RegionId): Endpoints {
+  const e = withWriter(endpoints, writer, paymentsWorker)
+  return { ...e, regions: { ...e.regions, [fenced]: { ...e.regions[fenced], fenced: true } } }
 }
 
 /** The first sale sent after `since` that was committed (201), i.e. through the new writer. */
@@ -166,7 +173,8 @@ async function failOver(endpoints: Endpoints, o: FailoverDrillOptions): Promise<
     // Acknowledged before the death and absent from the new writer: lost in the crash, for now.
     const acknowledged = load.accepted.filter((a) => a.mode === 'online' && a.answeredAt <= deathAt).map((a) => a.saleId)
     const newWriter = databaseUrls(to, to).migrate
-    rpoSales = acknowledged.length - (await present(newWriter, 'sales', acknowledged)).size
+    const db = await mysql.createConnection({ uri: newWriter })
+    rpoSales = acknowledged.length - (await present(db, 'sales', acknowledged).finally(() => db.end())).size
     await step('re-point replicas', () => repointSurvivors(to, from), () => `${regions.filter((r) => r.id !== to && r.id !== from).map((r) => r.id).join(', ')} follow ${to}`)
     await step('re-point write paths', () => reopenWritePath(to, endpoints.wanScale), () => `every region writes to ${to}`)
     // The reconcilers start now, while payments-worker moves: watched from here, not after it.
@@ -176,11 +184,9 @@ async function failOver(endpoints: Endpoints, o: FailoverDrillOptions): Promise<
       return n
     })
     reconciling.catch(() => undefined)
-    const current = withWriter(endpoints, to, null)
-    writeEndpoints(endpointsFile, { ...current, regions: { ...current.regions, [from]: { ...current.regions[from], fenced: true } } })
+    writeEndpoints(endpointsFile, fencedEndpoints(endpoints, to, null, from))
     await step('relocate payments-worker', () => relocatePaymentsWorker(from, to), () => `${from} (dead) → ${to}`)
-    const moved = withWriter(endpoints, to, to)
-    writeEndpoints(endpointsFile, { ...moved, regions: { ...moved.regions, [from]: { ...moved.regions[from], fenced: true } } })
+    writeEndpoints(endpointsFile, fencedEndpoints(endpoints, to, to, from))
     await step('first sale committed', async () => {
       while ((firstCommitAt = firstCommitAfter(load, deathAt)) === undefined && since(deathAt) < 60_000) await sleep(100)
     }, () => (firstCommitAt ? `at +${Math.round(firstCommitAt - deathAt)} ms after the death` : 'none within 60 s'))

@@ -7,11 +7,12 @@
  * MariaDB's flashback so it can rejoin as a replica of the new one.
  */
 import { join } from 'node:path'
+import { execa } from 'execa'
 import { Kafka, logLevel } from 'kafkajs'
 import type { RowDataPacket } from 'mysql2/promise'
 import { DATABASE_NAME } from '@pos-fleet/topology/database'
 import { type RegionId, region as regionSpec, topology } from '@pos-fleet/topology'
-import { admin } from '../infra/mariadb.js'
+import { admin, binlogGtid } from '../infra/mariadb.js'
 import { regionPaths, requireExecutable } from '../infra/paths.js'
 import { messageOf } from '../errors.js'
 import { missingTransactions } from './gtid.js'
@@ -39,7 +40,6 @@ async function columnPositions(region: RegionId, table: string): Promise<Map<str
 }
 
 async function runBinlog(region: RegionId, args: readonly string[]): Promise<string> {
-  const { execa } = await import('execa')
   const files = await binlogFiles(region)
   const result = await execa(requireExecutable('mariadb-binlog'), [...args, ...files], { reject: false, maxBuffer: 256 * 1024 * 1024 })
   if (result.exitCode !== 0) throw new Error(`mariadb-binlog ${args.join(' ')} failed in ${region}: ${String(result.stderr).trim().split('\n').slice(-3).join(' | ')}`)
@@ -68,7 +68,6 @@ export function insertedRows(decoded: string, table: string): Array<Map<number, 
 
 /** What `region`'s binlog holds beyond `promotionGtid` (the new writer's position when it was promoted). */
 export async function findErrant(region: RegionId, promotionGtid: string): Promise<ErrantTransactions> {
-  const { binlogGtid } = await import('../infra/mariadb.js')
   const gtids = missingTransactions(await binlogGtid(region), promotionGtid)
   if (gtids === 0) return { gtids, saleIds: [], deltaIds: [] }
   const decoded = await runBinlog(region, ['--base64-output=decode-rows', '--verbose', `--start-position=${promotionGtid}`])
@@ -174,8 +173,7 @@ export async function replayErrant(errantRegion: RegionId, errant: ErrantTransac
 export async function rewindToPromotion(region: RegionId, promotionGtid: string, errantGtids: number): Promise<void> {
   if (errantGtids > 0) {
     const inverse = await runBinlog(region, ['--flashback', `--start-position=${promotionGtid}`])
-    const { execa } = await import('execa')
-    const applied = await execa(
+      const applied = await execa(
       requireExecutable('mariadb'),
       ['--socket', regionPaths(region).mariadb.socket, '-uroot', '--init-command=SET SESSION sql_log_bin = 0', DATABASE_NAME],
       { input: inverse, reject: false },
