@@ -1,4 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { context } from '@opentelemetry/api'
+import { RPCType, getRPCMetadata } from '@opentelemetry/core'
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
 import { Problem, type ProblemCode, ProblemSchema } from './problem.js'
 import { isWritePathUnavailable, writePathUnavailable } from './db/errors.js'
@@ -85,6 +87,13 @@ export function createHttpApp(options: HttpAppOptions) {
   // Before @fastify/swagger's own onRoute hook: the document shows what the platform answers too.
   app.addHook('onRoute', (route) => declareResponses(route, platformResponses(route)))
   void app.register(openApi, options.openApi)
+
+  // http.route for the HTTP instrumentation's http.server.request.duration (and its span name):
+  // what @fastify/otel would set, without its per-hook spans (it loads only when traces are exported).
+  app.addHook('onRequest', async (request) => {
+    const rpc = getRPCMetadata(context.active())
+    if (rpc?.type === RPCType.HTTP && request.routeOptions.url !== undefined) rpc.route = request.routeOptions.url
+  })
 
   let closing = false
   app.addHook('preClose', async () => {

@@ -39,16 +39,24 @@ export interface ReferenceData {
   offlineFloorLimitMinor(merchantId: string): Promise<number>
   /** The items of `skus` that exist; an unknown SKU is simply absent. */
   items(merchantId: string, skus: readonly string[]): Promise<PricedItem[]>
+  /** Whether the merchant's catalog has `sku`, for scope checks that need no price (a stock read). */
+  hasItem(merchantId: string, sku: string): Promise<boolean>
 }
 
 const MAX_ENTRIES = 50_000
 /** A floor-limit change reaches offline card sales within this long. */
 const FLOOR_LIMIT_FRESH_MS = 60_000
+/**
+ * Stores and the SKUs a stock read is scoped by are read once a minute: two replica round
+ * trips on every stock read were most of its cost (issue 17). A renamed store shows its new
+ * name, a SKU taken out of the catalog stops answering stock reads, within this long.
+ */
+const SCOPE_FRESH_MS = 60_000
 
 /**
- * Stores, floor limits and prices through the stale-if-error caches. Stores and prices are read
- * from the replica on every request, as before (freshMs 0: a price change applies to the next
- * sale), floor limits once a minute;
+ * Stores, floor limits and prices through the stale-if-error caches. Prices are read from the
+ * replica on every request (freshMs 0: a price change applies to the next sale), stores, floor
+ * limits and the SKUs of stock reads once a minute;
  * memory only answers when the replica does not. What that may serve, and why it is safe:
  * - a store's merchant and region: fixed once created;
  * - a merchant's offline floor limit: a risk setting; an hour-old limit on a provisional sale
@@ -58,7 +66,8 @@ const FLOOR_LIMIT_FRESH_MS = 60_000
  * A SKU, store or merchant the replica said does not exist is not held, so it stays refused.
  */
 export function createReferenceData(source: ReferenceSource, staleIfError: StaleIfError): ReferenceData {
-  const storeCache = staleIfError.cache<Store>('stores', { freshMs: 0, max: MAX_ENTRIES })
+  const storeCache = staleIfError.cache<Store>('stores', { freshMs: SCOPE_FRESH_MS, max: MAX_ENTRIES })
+  const skuCache = staleIfError.cache<true>('catalog SKUs', { freshMs: SCOPE_FRESH_MS, max: MAX_ENTRIES })
   // Read on every sale (routes/sales.ts keeps it in memory for an outage): held fresh a minute.
   const floorCache = staleIfError.cache<number>('floor limits', { freshMs: FLOOR_LIMIT_FRESH_MS, max: MAX_ENTRIES })
   const itemCache = staleIfError.cache<PricedItem>('catalog prices', { freshMs: 0, max: MAX_ENTRIES })
@@ -73,6 +82,10 @@ export function createReferenceData(source: ReferenceSource, staleIfError: Stale
         return new Map(rows.map((r) => [itemKey(merchantId, r.sku), r]))
       })
       return [...found.values()]
+    },
+    async hasItem(merchantId, sku) {
+      const known = await skuCache.get(itemKey(merchantId, sku), async () => ((await source.items(merchantId, [sku])).length > 0 ? true : undefined))
+      return known === true
     },
   }
 }

@@ -1,7 +1,7 @@
+import { createRequire } from 'node:module'
 import type { Static, TObject } from '@sinclair/typebox'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Kafka, Producer } from 'kafkajs'
-import { pino } from 'pino'
 import { createApiKeyAuthenticator, principalLookup } from './auth.js'
 import { ConfigError, loadConfig } from './config.js'
 import { createDatabase } from './db/client.js'
@@ -46,6 +46,8 @@ export async function startRegionalService<S extends TObject>(
   if (config.SESSION_WAIT_MS >= config.DB_READ_TIMEOUT_MS) {
     throw new ConfigError(`invalid configuration:\n  DB_READ_TIMEOUT_MS: must exceed SESSION_WAIT_MS (${config.SESSION_WAIT_MS}), whose replica wait it bounds (got ${config.DB_READ_TIMEOUT_MS})`)
   }
+  // Required, not imported: the OTel pino instrumentation wraps the CommonJS export (see telemetry.ts).
+  const pino = createRequire(import.meta.url)('pino') as typeof import('pino').pino
   const backgroundLog = (component: string): FastifyBaseLogger =>
     pino({ level: config.LOG_LEVEL, base: { service: process.env.OTEL_SERVICE_NAME, region: config.POS_REGION, component } })
   const db = createDatabase({

@@ -1,66 +1,103 @@
 /**
  * Preloaded with `node --import @pos-fleet/platform/telemetry`, before any application
- * module, so http, fastify, mysql2, kafkajs and pino are instrumented when first loaded.
- * Spans go to OTLP when OTEL_EXPORTER_OTLP_ENDPOINT (or ..._TRACES_ENDPOINT) is set;
- * otherwise nothing is exported, but trace context still propagates (HTTP, Kafka headers)
+ * module, so http, kafkajs and pino (and, when traces are exported, fastify and mysql2) are
+ * instrumented when first loaded. Spans go to OTLP when OTEL_EXPORTER_OTLP_ENDPOINT (or
+ * ..._TRACES_ENDPOINT) is set, sampled by OTEL_TRACES_SAMPLER (the SDK's default:
+ * parentbased_always_on; the Helm chart sets a parent-based ratio). Otherwise nothing is
+ * exported and nothing is recorded, but trace context still propagates (HTTP, Kafka headers)
  * and logs carry ids. Metrics: the one meter provider of ./metrics.js (imported first, so
  * it is the global one when the instrumentations below are constructed).
+ *
+ * The tracer provider is set up by hand rather than by NodeSDK: NodeSDK loads every exporter
+ * it could configure (gRPC, protobuf, Zipkin, logs), about 40 MB of resident memory per
+ * process for code that never runs here (issue 17). Exporters load only when configured.
  */
-import { register } from 'node:module'
-import { FastifyOtelInstrumentation } from '@fastify/otel'
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
+import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http'
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs'
-import { MySQL2Instrumentation } from '@opentelemetry/instrumentation-mysql2'
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino'
-import { NodeSDK } from '@opentelemetry/sdk-node'
-import {
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  NoopSpanProcessor,
-  SimpleSpanProcessor,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base'
+import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation'
+import { AlwaysOffSampler, NoopSpanProcessor, ParentBasedSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base'
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
 import { meterProvider } from './metrics.js'
 import { serviceResource } from './resource.js'
 
-// ESM imports of instrumented packages only pass through the OTel hooks with this loader.
-register('@opentelemetry/instrumentation/hook.mjs', import.meta.url)
 
-// A tracer provider is registered even when nothing is exported: without one, spans
-// have no ids, so neither log correlation nor Kafka-header propagation would work.
-function spanProcessor(): SpanProcessor {
-  if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return new BatchSpanProcessor(new OTLPTraceExporter())
-  if (process.env.OTEL_TRACES_EXPORTER === 'console') return new SimpleSpanProcessor(new ConsoleSpanExporter())
+const env = process.env
+const exporter = env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : env.OTEL_TRACES_EXPORTER === 'console' ? 'console' : null
+// Log records go over OTLP only where a collector takes them (Kubernetes); natively
+// `--observe` sets just the traces endpoint, and the lines stay in each process's log file.
+const exportLogs = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)
+
+async function spanProcessor(): Promise<SpanProcessor> {
+  const base = await import('@opentelemetry/sdk-trace-base')
+  if (exporter === 'otlp') {
+    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http')
+    return new base.BatchSpanProcessor(new OTLPTraceExporter())
+  }
+  if (exporter === 'console') return new base.SimpleSpanProcessor(new base.ConsoleSpanExporter())
   return new NoopSpanProcessor()
 }
 
-// Log records go over OTLP only where a collector takes them (compose, Kubernetes); natively
-// `--observe` sets just the traces endpoint, and the lines stay in each process's log file.
-const exportLogs = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)
-
-const instrumentations = [
-  new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') }),
-  // Sets http.route, which the HTTP instrumentation puts on http.server.request.duration.
-  new FastifyOtelInstrumentation({ registerOnInitialization: true }),
-  new MySQL2Instrumentation(),
-  new KafkaJsInstrumentation(),
-  // Log lines get trace ids either way.
-  new PinoInstrumentation({ disableLogSending: !exportLogs }),
-]
-
-const sdk = new NodeSDK({
+// A tracer provider is registered even when nothing is exported: without one, spans
+// have no ids, so neither log correlation nor Kafka-header propagation would work. With
+// nothing exported, recording spans only to drop them cost a third of a catalog read's CPU
+// (issue 17): spans are then non-recording, which still carry ids into logs and headers,
+// and a caller's sampled trace stays sampled downstream (its spans here are recorded, then dropped).
+const tracerProvider = new NodeTracerProvider({
   resource: serviceResource(),
-  autoDetectResources: false,
-  spanProcessors: [spanProcessor()],
-  // Empty on purpose: the SDK would otherwise build a second meter provider (OTLP by default).
-  metricReaders: [],
-  // Without processors the SDK configures OTLP logs from the environment.
-  ...(exportLogs ? {} : { logRecordProcessors: [] }),
-  instrumentations,
+  spanProcessors: [await spanProcessor()],
+  ...(exporter ? {} : { sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }) }),
 })
-sdk.start()
-for (const i of instrumentations) i.setMeterProvider(meterProvider)
+// The AsyncLocalStorage context manager and the W3C trace-context and baggage propagators.
+tracerProvider.register()
 
-const stop = () => void sdk.shutdown().catch(() => undefined)
+async function loggerProvider() {
+  if (!exportLogs) return undefined
+  const [{ logs }, { LoggerProvider, BatchLogRecordProcessor }, { OTLPLogExporter }] = await Promise.all([
+    import('@opentelemetry/api-logs'),
+    import('@opentelemetry/sdk-logs'),
+    import('@opentelemetry/exporter-logs-otlp-http'),
+  ])
+  const provider = new LoggerProvider({ resource: serviceResource(), processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter() })] })
+  logs.setGlobalLoggerProvider(provider)
+  return provider
+}
+const logProvider = await loggerProvider()
+
+// HTTP and kafkajs carry the context across processes and pino puts it on log lines: always
+// on. Fastify's and mysql2's only make spans (and mysql2's formats every statement's text
+// first, sampled or not), so they load only where spans go somewhere. http.route on
+// http.server.request.duration comes from the platform's own hook (http.ts) either way.
+async function spanOnlyInstrumentations(): Promise<Instrumentation[]> {
+  if (!exporter) return []
+  const [{ FastifyOtelInstrumentation }, { MySQL2Instrumentation }] = await Promise.all([
+    import('@fastify/otel'),
+    import('@opentelemetry/instrumentation-mysql2'),
+  ])
+  return [new FastifyOtelInstrumentation({ registerOnInitialization: true }), new MySQL2Instrumentation()]
+}
+
+registerInstrumentations({
+  tracerProvider,
+  meterProvider,
+  instrumentations: [
+    new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') }),
+    new KafkaJsInstrumentation(),
+    new PinoInstrumentation({ disableLogSending: !exportLogs }),
+    ...(await spanOnlyInstrumentations()),
+  ],
+})
+
+// The instrumentations patch CommonJS exports as they are first required. Every instrumented
+// package here is CommonJS, so requiring each once now patches the one copy the services'
+// ESM imports then share, without import-in-the-middle's loader: in Node 20 loader hooks run
+// on a thread of their own, about 40 MB of resident memory per process (issue 17). Builtins'
+// ESM named exports are snapshots, hence the sync. A package whose ESM import replaces its
+// export (pino) is required where it is used (regional-service.ts).
+const require = createRequire(import.meta.url)
+for (const m of ['node:http', 'node:https', 'kafkajs', 'pino', 'mysql2', 'mysql2/promise']) require(m)
+syncBuiltinESMExports()
+
+const stop = () => void Promise.allSettled([tracerProvider.shutdown(), logProvider?.shutdown()])
 process.once('beforeExit', stop)

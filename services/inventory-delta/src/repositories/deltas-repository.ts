@@ -43,11 +43,21 @@ export async function findDeltas(reader: Db, deltaIds: string[]) {
   return reader.select().from(inventoryDeltas).where(inArray(inventoryDeltas.deltaId, deltaIds))
 }
 
-export async function onHand(reader: Db, storeId: string, sku: string): Promise<number> {
-  const [row] = await reader
+// Prepared once per connection pool (replica, write path) on first use: the stock read's hot
+// statement, whose SQL drizzle would otherwise rebuild on every request (issue 17).
+const onHandStatements = new WeakMap<Db, ReturnType<typeof prepareOnHand>>()
+function prepareOnHand(reader: Db) {
+  return reader
     .select({ total: sum(inventoryDeltas.quantity) })
     .from(inventoryDeltas)
-    .where(and(eq(inventoryDeltas.storeId, storeId), eq(inventoryDeltas.sku, sku)))
+    .where(and(eq(inventoryDeltas.storeId, sql.placeholder('storeId')), eq(inventoryDeltas.sku, sql.placeholder('sku'))))
+    .prepare()
+}
+
+export async function onHand(reader: Db, storeId: string, sku: string): Promise<number> {
+  let statement = onHandStatements.get(reader)
+  if (!statement) onHandStatements.set(reader, (statement = prepareOnHand(reader)))
+  const [row] = await statement.execute({ storeId, sku })
   return Number(row?.total ?? 0)
 }
 
@@ -88,7 +98,7 @@ export async function oversoldCount(reader: Db): Promise<number> {
 export function createDeltasRepository(db: Database, sessionWaitMs: number, reference: ReferenceData) {
   return {
     storeOf: (storeId: string) => reference.store(storeId),
-    skuExists: async (merchantId: string, sku: string) => (await reference.items(merchantId, [sku])).length > 0,
+    skuExists: (merchantId: string, sku: string) => reference.hasItem(merchantId, sku),
     append: (merchantId: string, region: RegionId, d: DeltaRequest) => appendDeltas(db, [{ ...d, merchantId, originRegion: region }]),
     appendMany: (deltas: DeltaToAppend[]) => appendDeltas(db, deltas),
     writerPosition: () => writerPosition(db),

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from 'drizzle-orm'
+import { and, asc, eq, gt, sql } from 'drizzle-orm'
 import type { Db } from '@pos-fleet/platform/db/client'
 import { catalogItems } from '@pos-fleet/platform/db/schema/index'
 import type { ReferenceData } from '@pos-fleet/platform/reference-data'
@@ -10,34 +10,50 @@ const itemColumns = {
   currency: catalogItems.currency,
 }
 
+const merchant = eq(catalogItems.merchantId, sql.placeholder('merchantId'))
+
 /**
  * Catalog and store look-ups: always the local replica. What a sale needs (store, prices,
  * floor limit) goes through the reference data, which answers from memory while the replica
  * is down; browsing the catalog does not (a terminal can retry it, a customer at the till
- * cannot wait).
+ * cannot wait). The reads are prepared once, on first use: building drizzle's SQL per request
+ * was a fifth of a catalog read's CPU (issue 17).
  */
 export function createCatalogRepository(read: Db, reference: ReferenceData) {
+  let prepared: ReturnType<typeof prepare> | undefined
+  const statements = () => (prepared ??= prepare(read))
   return {
-    async page(merchantId: string, after: string | undefined, limit: number) {
-      return read
-        .select(itemColumns)
-        .from(catalogItems)
-        .where(and(eq(catalogItems.merchantId, merchantId), after ? gt(catalogItems.sku, after) : undefined))
-        .orderBy(asc(catalogItems.sku))
-        .limit(limit)
-    },
+    page: (merchantId: string, after: string | undefined, limit: number) =>
+      after === undefined ? statements().firstPage.execute({ merchantId, limit }) : statements().nextPage.execute({ merchantId, after, limit }),
 
     async item(merchantId: string, sku: string) {
-      const [item] = await read
-        .select(itemColumns)
-        .from(catalogItems)
-        .where(and(eq(catalogItems.merchantId, merchantId), eq(catalogItems.sku, sku)))
-      return item
+      const [found] = await statements().item.execute({ merchantId, sku })
+      return found
     },
 
     prices: (merchantId: string, skus: string[]) => reference.items(merchantId, skus),
     offlineFloorLimitMinor: (merchantId: string) => reference.offlineFloorLimitMinor(merchantId),
     store: (storeId: string) => reference.store(storeId),
+  }
+}
+
+function prepare(read: Db) {
+  const page = (after: boolean) =>
+    read
+      .select(itemColumns)
+      .from(catalogItems)
+      .where(after ? and(merchant, gt(catalogItems.sku, sql.placeholder('after'))) : merchant)
+      .orderBy(asc(catalogItems.sku))
+      .limit(sql.placeholder('limit'))
+      .prepare()
+  return {
+    firstPage: page(false),
+    nextPage: page(true),
+    item: read
+      .select(itemColumns)
+      .from(catalogItems)
+      .where(and(merchant, eq(catalogItems.sku, sql.placeholder('sku'))))
+      .prepare(),
   }
 }
 
