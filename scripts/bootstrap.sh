@@ -2,7 +2,7 @@
 # Prepares a fresh machine (Debian 12, as root or with sudo) to run the native fleet:
 # MariaDB, pnpm and the workspace dependencies, toxiproxy, helm, the Kafka broker jars,
 # Chromium (for the load-test report's and the console's browser tests), schemathesis (the API
-# fuzzer), Jaeger and Prometheus (`fleet up --observe`); the
+# fuzzer), Jaeger and Prometheus (`fleet up --observe`), wrk (`fleet bench --saturate`); the
 # compose fleet's tools: a Docker engine, the Compose v2 and buildx plugins, and what the two
 # base-image stand-ins are made of; and the GitOps control plane of `fleet gitops`:
 # kube-apiserver/-controller-manager/-scheduler and kubectl (tools/kube), Argo CD (tools/argocd),
@@ -555,6 +555,27 @@ step_etcd_redis() {
   outcome="installed (etcd $(dpkg-query -W -f='${Version}' etcd-server), redis $(dpkg-query -W -f='${Version}' redis-server))"
 }
 
+# Debian's wrk: the closed-loop load of `fleet bench --saturate` (C, so on two cores the load
+# generator does not take the CPU the servers under test need).
+install_wrk_package() {
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk
+}
+
+step_wrk() {
+  if command -v wrk >/dev/null 2>&1; then
+    outcome="already present ($(dpkg-query -W -f='${Version}' wrk 2>/dev/null || echo 'not from apt'))"
+    return
+  fi
+  require_command apt-get "wrk must come from apt (Debian/Ubuntu); put a wrk 4 binary on the PATH yourself elsewhere"
+  if ((${#as_root[@]} > 0)); then require_command sudo "run as root or install sudo"; fi
+  if ! apt-cache show wrk >/dev/null 2>&1; then quietly "${as_root[@]}" apt-get update -q; fi
+  if ! install_wrk_package >>"$log" 2>&1; then
+    quietly "${as_root[@]}" apt-get update -q
+    quietly install_wrk_package
+  fi
+  outcome="installed ($(dpkg-query -W -f='${Version}' wrk))"
+}
+
 # A virtualenv per version under $cache/schemathesis (complete once .complete exists), linked as $bin/st.
 step_schemathesis() {
   local dir=$cache/schemathesis/$SCHEMATHESIS_VERSION
@@ -589,6 +610,7 @@ main() {
   step kafka step_kafka
   step chromium step_chromium
   step prometheus step_prometheus
+  step wrk step_wrk
   step jaeger step_jaeger
   step schemathesis step_schemathesis
   step docker step_docker

@@ -6,7 +6,7 @@ import { openLoop } from './loadtest/open-loop.js'
 import { createLatencyRecorder } from './loadtest/stats.js'
 
 /** Catalog reads open-loop (latency from the scheduled send), through the load test's loop and HDR recorder. */
-async function openLoopReads(rate: number, durationS: number, send: () => Promise<boolean>) {
+export async function openLoopReads(rate: number, durationS: number, send: () => Promise<boolean>) {
   const latency = createLatencyRecorder()
   let errors = 0
   await openLoop(rate, durationS * 1000, async (scheduledAt) => {

@@ -6,6 +6,7 @@ import type { BenchReadRow, BenchWriteRow } from './bench.js'
 import type { DurabilityStatus, FleetEndpoints } from './durability.js'
 import type { RegionStatus } from './fleet.js'
 import type { SweepStep } from './loadtest/sweep.js'
+import type { SaturatedRead, SaturationRead, SaturationSide } from './saturation/saturate.js'
 
 export function renderFleetReady(endpoints: FleetEndpoints, startupMs: number, endpointsPath: string): string[] {
   const lines = [`\nfleet ready in ${(startupMs / 1000).toFixed(1)} s — writer ${endpoints.writer}, WAN scale ${endpoints.wanScale}, durability ${endpoints.durability}`]
@@ -86,4 +87,23 @@ export const benchWriteHeader = [
 
 export function renderBenchWrite(r: BenchWriteRow): string {
   return `${r.region.padEnd(16)}${String(r.count).padStart(8)}${ms(r.p50)}${ms(r.p99)}${ms(r.floorMs).padStart(11)}${ms(r.p50 - r.floorMs).padStart(9)}`
+}
+
+export const saturationHeader = [
+  'closed loop: requests/s and CPU ms of the serving process per 1,000 reads; open loop at 80 %: latency in ms',
+  `${'region'.padEnd(16)}${'read'.padEnd(9)}${'side'.padEnd(10)}${'req/s'.padStart(8)}${'errors'.padStart(8)}${'cpu/1k'.padStart(8)}${'db/1k'.padStart(8)}${'at 80 %'.padStart(9)}${'p50'.padStart(8)}${'p99'.padStart(8)}`,
+]
+
+function saturationSide(s: SaturationSide): string {
+  const c = s.closedLoop
+  const o = s.openLoop
+  return `${String(c.requestsPerSecond).padStart(8)}${String(c.errors + o.errors).padStart(8)}${String(c.cpuMsPer1000).padStart(8)}${String(c.dbCpuMsPer1000).padStart(8)}${String(o.rate).padStart(9)}${ms(o.p50)}${ms(o.p99)}`
+}
+
+export function renderSaturationRead(region: string, read: SaturatedRead, r: SaturationRead): string[] {
+  return [
+    `${region.padEnd(16)}${read.padEnd(9)}${'platform'.padEnd(10)}${saturationSide(r.platform)}`,
+    `${''.padEnd(16)}${''.padEnd(9)}${'bare'.padEnd(10)}${saturationSide(r.bare)}`,
+    `${''.padEnd(16)}${''.padEnd(9)}platform ÷ bare: ${r.throughputRatio.toFixed(2)}× throughput, ${r.cpuRatio.toFixed(2)}× CPU per read`,
+  ]
 }

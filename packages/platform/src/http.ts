@@ -1,11 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { context } from '@opentelemetry/api'
-import { RPCType, getRPCMetadata } from '@opentelemetry/core'
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
 import { Problem, type ProblemCode, ProblemSchema } from './problem.js'
 import { isWritePathUnavailable, writePathUnavailable } from './db/errors.js'
 import { createMethodTable } from './allowed-methods.js'
 import { type OpenApiInfo, declareResponses, openApi, platformResponses } from './openapi.js'
+import { requestTracing } from './request-tracing.js'
 
 export interface HttpAppOptions {
   logger: FastifyServerOptions['logger']
@@ -88,12 +87,8 @@ export function createHttpApp(options: HttpAppOptions) {
   app.addHook('onRoute', (route) => declareResponses(route, platformResponses(route)))
   void app.register(openApi, options.openApi)
 
-  // http.route for the HTTP instrumentation's http.server.request.duration (and its span name):
-  // what @fastify/otel would set, without its per-hook spans (it loads only when traces are exported).
-  app.addHook('onRequest', async (request) => {
-    const rpc = getRPCMetadata(context.active())
-    if (rpc?.type === RPCType.HTTP && request.routeOptions.url !== undefined) rpc.route = request.routeOptions.url
-  })
+  // First of the onRequest hooks: every answer, a shutdown's 503 or a 401 too, is traced and timed.
+  requestTracing(app)
 
   let closing = false
   app.addHook('preClose', async () => {

@@ -1,7 +1,8 @@
 /**
  * Preloaded with `node --import @pos-fleet/platform/telemetry`, before any application
- * module, so http, kafkajs and pino (and, when traces are exported, fastify and mysql2) are
- * instrumented when first loaded. Spans go to OTLP when OTEL_EXPORTER_OTLP_ENDPOINT (or
+ * module, so kafkajs and pino (and, when traces are exported, mysql2) are instrumented when
+ * first loaded; incoming HTTP requests are traced by the platform's own fastify hooks
+ * (request-tracing.ts). Spans go to OTLP when OTEL_EXPORTER_OTLP_ENDPOINT (or
  * ..._TRACES_ENDPOINT) is set, sampled by OTEL_TRACES_SAMPLER (the SDK's default:
  * parentbased_always_on; the Helm chart sets a parent-based ratio). Otherwise nothing is
  * exported and nothing is recorded, but trace context still propagates (HTTP, Kafka headers)
@@ -12,8 +13,7 @@
  * it could configure (gRPC, protobuf, Zipkin, logs), about 40 MB of resident memory per
  * process for code that never runs here (issue 17). Exporters load only when configured.
  */
-import { createRequire, syncBuiltinESMExports } from 'node:module'
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http'
+import { createRequire } from 'node:module'
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs'
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino'
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation'
@@ -65,24 +65,21 @@ async function loggerProvider() {
 }
 const logProvider = await loggerProvider()
 
-// HTTP and kafkajs carry the context across processes and pino puts it on log lines: always
-// on. Fastify's and mysql2's only make spans (and mysql2's formats every statement's text
-// first, sampled or not), so they load only where spans go somewhere. http.route on
-// http.server.request.duration comes from the platform's own hook (http.ts) either way.
+// kafkajs carries the context across processes and pino puts it on log lines: always on.
+// mysql2's only makes spans (and formats every statement's text first, sampled or not), so it
+// loads only where spans go somewhere. No HTTP instrumentation: the services make no outgoing
+// node:http calls (payments-worker's gateway call is fetch), and request-tracing.ts serves
+// the incoming side.
 async function spanOnlyInstrumentations(): Promise<Instrumentation[]> {
   if (!exporter) return []
-  const [{ FastifyOtelInstrumentation }, { MySQL2Instrumentation }] = await Promise.all([
-    import('@fastify/otel'),
-    import('@opentelemetry/instrumentation-mysql2'),
-  ])
-  return [new FastifyOtelInstrumentation({ registerOnInitialization: true }), new MySQL2Instrumentation()]
+  const { MySQL2Instrumentation } = await import('@opentelemetry/instrumentation-mysql2')
+  return [new MySQL2Instrumentation()]
 }
 
 registerInstrumentations({
   tracerProvider,
   meterProvider,
   instrumentations: [
-    new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') }),
     new KafkaJsInstrumentation(),
     new PinoInstrumentation({ disableLogSending: !exportLogs }),
     ...(await spanOnlyInstrumentations()),
@@ -92,12 +89,10 @@ registerInstrumentations({
 // The instrumentations patch CommonJS exports as they are first required. Every instrumented
 // package here is CommonJS, so requiring each once now patches the one copy the services'
 // ESM imports then share, without import-in-the-middle's loader: in Node 20 loader hooks run
-// on a thread of their own, about 40 MB of resident memory per process (issue 17). Builtins'
-// ESM named exports are snapshots, hence the sync. A package whose ESM import replaces its
-// export (pino) is required where it is used (regional-service.ts).
+// on a thread of their own, about 40 MB of resident memory per process (issue 17). A package
+// whose ESM import replaces its export (pino) is required where it is used (regional-service.ts).
 const require = createRequire(import.meta.url)
-for (const m of ['node:http', 'node:https', 'kafkajs', 'pino', 'mysql2', 'mysql2/promise']) require(m)
-syncBuiltinESMExports()
+for (const m of ['kafkajs', 'pino', 'mysql2', 'mysql2/promise']) require(m)
 
 const stop = () => void Promise.allSettled([tracerProvider.shutdown(), logProvider?.shutdown()])
 process.once('beforeExit', stop)

@@ -32,8 +32,16 @@ describe('flags reach each command typed, defaults included', () => {
   })
 
   it('bench: durations in milliseconds', async () => {
-    expect(await flagsOf(benchCommand(ctx), [])).toEqual([{ duration: 20_000, rate: 500, writes: 30 }])
-    expect(await flagsOf(benchCommand(ctx), ['--duration', '5s', '--rate', '12.5', '--writes', '3'])).toEqual([{ duration: 5_000, rate: 12.5, writes: 3 }])
+    const defaults = { saturate: false, connections: 16, warmup: 3_000 }
+    expect(await flagsOf(benchCommand(ctx), [])).toEqual([{ duration: 20_000, rate: 500, writes: 30, ...defaults }])
+    expect(await flagsOf(benchCommand(ctx), ['--duration', '5s', '--rate', '12.5', '--writes', '3'])).toEqual([{ duration: 5_000, rate: 12.5, writes: 3, ...defaults }])
+  })
+
+  it('bench --saturate: regions from the topology, connections an integer', async () => {
+    const [flags] = await flagsOf(benchCommand(ctx), ['--saturate', '--region', 'eu-central-1', 'us-east-1', '--connections', '8', '--warmup', '0'])
+    expect(flags).toMatchObject({ saturate: true, region: ['eu-central-1', 'us-east-1'], connections: 8, warmup: 0 })
+    await expect(flagsOf(benchCommand(ctx), ['--saturate', '--region', 'mars-1'])).rejects.toThrow(/mars-1/)
+    await expect(flagsOf(benchCommand(ctx), ['--saturate', '--connections', '1.5'])).rejects.toThrow(/integer/)
   })
 
   it('loadtest: the POS mix by default, 0 switches the warm-up and baseline off', async () => {

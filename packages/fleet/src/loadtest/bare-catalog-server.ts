@@ -1,7 +1,8 @@
 /**
- * The baseline: the same catalog read as storefront's GET /v1/catalog/items, served by a
- * bare fastify + mysql2 handler — no auth, no platform layer, no telemetry — against the
- * same replica. Run as its own process so it does not share the load generator's CPU.
+ * The baseline: the same catalog read as storefront's GET /v1/catalog/items and the same
+ * stock read as inventory-delta's GET /v1/inventory/:storeId/:sku, served by a bare
+ * fastify + mysql2 handler — no auth, no platform layer, no telemetry — against the same
+ * replica. Run as its own process so it does not share the load generator's CPU.
  * Prints {"port": N} once listening.
  */
 import Fastify from 'fastify'
@@ -21,6 +22,11 @@ app.get('/v1/catalog/items', async () => {
     [merchantId],
   )
   return { items: rows, nextCursor: null }
+})
+app.get<{ Params: { storeId: string; sku: string } }>('/v1/inventory/:storeId/:sku', async (request) => {
+  const { storeId, sku } = request.params
+  const [rows] = await pool.query('SELECT COALESCE(SUM(quantity), 0) AS onHand FROM inventory_deltas WHERE store_id = ? AND sku = ?', [storeId, sku])
+  return { storeId, sku, onHand: Number((rows as Array<{ onHand: string }>)[0]?.onHand ?? 0) }
 })
 await app.listen({ host: '127.0.0.1', port: 0 })
 const address = app.server.address()

@@ -17,6 +17,8 @@ export function bareServerScript(from: string = import.meta.url): string {
 
 export interface BareServer {
   readonly port: number
+  /** Its process, whose CPU time the saturation benchmark reads. */
+  readonly pid: number
   /** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. */
   readonly stop: () => Promise<void>
 }
@@ -49,7 +51,7 @@ export async function startBareServer(dbReadUrl: string, merchantId: string): Pr
       milliseconds: 15_000,
       message: 'the bare baseline server did not listen within 15 s',
     })
-    return { port, stop }
+    return { port, pid: child.pid!, stop }
   } catch (error) {
     await stop()
     throw error

@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import type { RegionId } from '@pos-fleet/topology'
+import type { SaturationReport, SaturationRead } from '../saturation/saturate.js'
 import type { LoadtestReport } from './report-schema.js'
 import type { SweepStep } from './sweep.js'
 
@@ -21,7 +22,27 @@ export const CLAIMS_END = '<!-- latency-claims:end -->'
 
 const ms = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1))
 
-export function renderClaims(report: LoadtestReport, sweep: SweepResult, paths: { report: string; sweep: string }): string {
+export interface ClaimsPaths {
+  report: string
+  sweep: string
+  saturation: string
+}
+
+const thousands = (v: number): string => Math.round(v).toLocaleString('en-US')
+
+function saturationRow(s: SaturationReport): string[] {
+  const regions = Object.entries(s.regions) as Array<[RegionId, Record<'catalog' | 'stock', SaturationRead>]>
+  const reads = (f: (r: SaturationRead, read: string) => string) =>
+    regions.map(([id, r]) => `${id} ${(['catalog', 'stock'] as const).map((read) => f(r[read], read)).join(', ')}`).join('<br>')
+  return [
+    `Catalog and stock reads at saturation (wrk, ${s.connections} connections, closed loop): **platform ÷ bare throughput**`,
+    reads((r, read) => `${read} **${r.throughputRatio.toFixed(2)}×** (${thousands(r.platform.closedLoop.requestsPerSecond)} vs ${thousands(r.bare.closedLoop.requestsPerSecond)} req/s)`),
+    `the bare fastify + mysql2 handler on the same replica, measured side by side. CPU per 1,000 reads, platform vs bare: ${reads((r, read) => `${read} ${ms(r.platform.closedLoop.cpuMsPer1000)} vs ${ms(r.bare.closedLoop.cpuMsPer1000)} ms (${r.cpuRatio.toFixed(2)}×)`)}`,
+    `\`pnpm fleet bench --saturate --duration ${s.durationS}s\``,
+  ]
+}
+
+export function renderClaims(report: LoadtestReport, sweep: SweepResult, saturation: SaturationReport, paths: ClaimsPaths): string {
   const regions = Object.entries(report.regions) as Array<[RegionId, LoadtestReport['regions'][RegionId]]>
   const readers = regions.filter(([, r]) => r.role === 'reader')
   const per = <T>(rows: Array<[RegionId, T]>, f: (r: T, id: RegionId) => string): string => rows.map(([id, r]) => `${id} ${f(r, id)}`).join('<br>')
@@ -57,12 +78,13 @@ export function renderClaims(report: LoadtestReport, sweep: SweepResult, paths: 
       })()}`,
       sweepCmd,
     ],
+    saturationRow(saturation),
   ]
   const table = ['| claim | measured | floor it is bounded by | reproduce |', '|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)]
   const cpu = [...regions.flatMap(([, r]) => r.processes), ...report.sharedProcesses].reduce((sum, p) => sum + p.cpuSeconds, 0)
   return [
     CLAIMS_START,
-    `Run of ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC: ${report.durationS} s measured after ${report.warmupS} s of warm-up, ${report.ratePerRegion} operations/s per region (open loop), WAN scale ${report.wanScale}, ${report.machine.cpus} CPUs, Node ${report.machine.node}; the fleet used ${((cpu / (report.machine.cpus * report.durationS)) * 100).toFixed(0)} % of the machine's CPU. Evidence: [report.json](${paths.report}), [report.html](${paths.report.replace(/report\.json$/, 'report.html')}), [sweep.json](${paths.sweep}).`,
+    `Run of ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC: ${report.durationS} s measured after ${report.warmupS} s of warm-up, ${report.ratePerRegion} operations/s per region (open loop), WAN scale ${report.wanScale}, ${report.machine.cpus} CPUs, Node ${report.machine.node}; the fleet used ${((cpu / (report.machine.cpus * report.durationS)) * 100).toFixed(0)} % of the machine's CPU. Evidence: [report.json](${paths.report}), [report.html](${paths.report.replace(/report\.json$/, 'report.html')}), [sweep.json](${paths.sweep}); the saturation row: run of ${saturation.startedAt.slice(0, 16).replace('T', ' ')} UTC, [saturation.json](${paths.saturation}).`,
     '',
     ...table,
     CLAIMS_END,
@@ -77,8 +99,8 @@ export function spliceClaims(readme: string, block: string): string {
   return readme.slice(0, start) + block + readme.slice(end + CLAIMS_END.length)
 }
 
-export function writeClaims(readmePath: string, reportPath: string, sweepPath: string, relative: { report: string; sweep: string }): void {
-  const report = JSON.parse(readFileSync(reportPath, 'utf8')) as LoadtestReport
-  const sweep = JSON.parse(readFileSync(sweepPath, 'utf8')) as SweepResult
-  writeFileSync(readmePath, spliceClaims(readFileSync(readmePath, 'utf8'), renderClaims(report, sweep, relative)))
+export function writeClaims(readmePath: string, files: ClaimsPaths, relative: ClaimsPaths): void {
+  const read = <T>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as T
+  const block = renderClaims(read<LoadtestReport>(files.report), read<SweepResult>(files.sweep), read<SaturationReport>(files.saturation), relative)
+  writeFileSync(readmePath, spliceClaims(readFileSync(readmePath, 'utf8'), block))
 }

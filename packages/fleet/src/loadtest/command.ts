@@ -41,12 +41,13 @@ export async function sweepToFile(
  * Publishes a run as the README's evidence: copies it to docs/loadtest/ and regenerates the
  * "Latency claims" table from the copies. All or nothing: a missing file leaves docs/ as it was.
  */
-export function publishClaims(reportDir: string, sweepDir: string, root = repoRoot): void {
-  const files = [join(reportDir, 'report.json'), join(reportDir, 'report.html'), join(sweepDir, 'sweep.json')]
+export function publishClaims(reportDir: string, sweepDir: string, saturationDir: string, root = repoRoot): void {
+  const files = [join(reportDir, 'report.json'), join(reportDir, 'report.html'), join(sweepDir, 'sweep.json'), join(saturationDir, 'saturation.json')]
   const missing = files.filter((file) => !existsSync(file))
   if (missing.length > 0) throw new FleetError(`no ${missing.join(', ')}: nothing was copied`, { exitCode: 2 })
   const docs = join(root, 'docs/loadtest')
   mkdirSync(docs, { recursive: true })
   for (const from of files) copyFileSync(from, join(docs, basename(from)))
-  writeClaims(join(root, 'README.md'), join(docs, 'report.json'), join(docs, 'sweep.json'), { report: 'docs/loadtest/report.json', sweep: 'docs/loadtest/sweep.json' })
+  const relative = { report: 'docs/loadtest/report.json', sweep: 'docs/loadtest/sweep.json', saturation: 'docs/loadtest/saturation.json' }
+  writeClaims(join(root, 'README.md'), { report: join(root, relative.report), sweep: join(root, relative.sweep), saturation: join(root, relative.saturation) }, relative)
 }

@@ -4,6 +4,14 @@ import type { ProcessReport } from './report-schema.js'
 
 const CLOCK_TICKS = 100
 
+/** CPU time (user + system) a process has used so far, in seconds, from /proc/<pid>/stat. */
+export function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // Fields after the command name, which may contain spaces: utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
+}
+
 /** Peak RSS (VmHWM, since the process started) and CPU time so far of every fleet process, from /proc (Linux). */
 export function processStats(): ProcessReport[] {
   const out: ProcessReport[] = []
@@ -11,11 +19,7 @@ export function processStats(): ProcessReport[] {
     try {
       const status = readFileSync(`/proc/${p.pid}/status`, 'utf8')
       const hwm = /VmHWM:\s+(\d+) kB/.exec(status)
-      // Fields after the command name, which may contain spaces: utime and stime are 14 and 15.
-      const stat = readFileSync(`/proc/${p.pid}/stat`, 'utf8')
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      const cpu = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
-      out.push({ name: p.name, peakRssMiB: hwm ? Math.round(Number(hwm[1]) / 1024) : 0, cpuSeconds: cpu })
+      out.push({ name: p.name, peakRssMiB: hwm ? Math.round(Number(hwm[1]) / 1024) : 0, cpuSeconds: cpuSecondsOf(p.pid) })
     } catch {
       // Gone since it was recorded: nothing to report.
     }
