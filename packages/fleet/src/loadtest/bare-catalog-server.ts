@@ -14,7 +14,8 @@ if (!url || !merchantId) {
   process.stderr.write('bare-catalog-server: set DB_READ_URL and MERCHANT_ID\n')
   process.exit(2)
 }
-const pool = mysql.createPool({ uri: url, connectionLimit: 10 })
+// trace: false as in the platform (packages/platform/src/db/client.ts): the same mysql2, configured alike.
+const pool = mysql.createPool({ uri: url, connectionLimit: 10, trace: false })
 const app = Fastify({ logger: false })
 app.get('/v1/catalog/items', async () => {
   const [rows] = await pool.query(
