@@ -140,9 +140,9 @@ describe('commands without a fleet', () => {
   })
 
   it('claims refuses missing run folders, copying nothing', async () => {
-    const r = await fleet('claims', '--report', join(stateDir, 'no-run'), '--sweep', join(stateDir, 'no-sweep'))
+    const r = await fleet('claims', '--report', join(stateDir, 'no-run'), '--sweep', join(stateDir, 'no-sweep'), '--saturation', join(stateDir, 'no-saturation'))
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/^fleet: no .*no-run\/report\.json, .*no-run\/report\.html, .*no-sweep\/sweep\.json: nothing was copied\n$/)
+    expect(r.stderr).toMatch(/^fleet: no .*no-run\/report\.json, .*no-run\/report\.html, .*no-sweep\/sweep\.json, .*no-saturation\/saturation\.json: nothing was copied\n$/)
   })
 })
 
