@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { DB_USERS } from '@pos-fleet/topology/database'
 import { REGION_IDS, roleOf, topology } from '@pos-fleet/topology'
+import { SERVICE_NODE_ARGS } from '@pos-fleet/topology/services'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { chartDir } from '../../cdk8s/src/paths.js'
 import { helmLint, helmTemplate, renderChart } from '../../cdk8s/src/validation/helm.js'
@@ -73,6 +74,12 @@ describe('charts/pos-fleet — what runs where', () => {
       expect(target, hpa.metadata.name).toBeDefined()
       expect(wave(hpa)).toBeGreaterThan(wave(target))
     }
+  })
+
+  it('starts every service with the Node arguments the native fleet and compose use', () => {
+    const deployments = byKind(rendered.get(key(topology.writer, 'writer')) ?? [], 'Deployment')
+    expect(deployments.length).toBeGreaterThan(0)
+    for (const d of deployments) expect((d.spec as any).template.spec.containers[0].command, d.metadata.name).toEqual(['node', ...SERVICE_NODE_ARGS])
   })
 
   it('runs the migrator package’s entry from its folder in the image', () => {
