@@ -82,6 +82,22 @@ describe('charts/pos-fleet — what runs where', () => {
     for (const d of deployments) expect((d.spec as any).template.spec.containers[0].command, d.metadata.name).toEqual(['node', ...SERVICE_NODE_ARGS])
   })
 
+  it('samples new traces at otel.sampleRatio (0.1 unless set, 0 allowed), always continuing a sampled caller', () => {
+    const samplerOf = (objects: K8sObject[]) =>
+      byKind(objects, 'Deployment').map((d) => {
+        const env = Object.fromEntries((d.spec as any).template.spec.containers[0].env.map((e: any) => [e.name, e.value]))
+        return [env.OTEL_TRACES_SAMPLER, env.OTEL_TRACES_SAMPLER_ARG]
+      })
+    const defaults = samplerOf(rendered.get(key(topology.writer, 'writer')) ?? [])
+    expect(defaults.length).toBeGreaterThan(0)
+    for (const s of defaults) expect(s).toEqual(['parentbased_traceidratio', '0.1'])
+    const values = regionalValues(topology.writer, 'writer') as { otel: Record<string, unknown> }
+    for (const ratio of [0, 1]) {
+      const objects = renderChart(helm, 'pos-fleet', { ...values, otel: { ...values.otel, sampleRatio: ratio } })
+      for (const s of samplerOf(objects)) expect(s).toEqual(['parentbased_traceidratio', String(ratio)])
+    }
+  })
+
   it('runs the migrator package’s entry from its folder in the image', () => {
     const [job] = byKind(rendered.get(key(topology.writer, 'writer')) ?? [], 'Job')
     const container = (job?.spec as any).template.spec.containers[0]

@@ -104,6 +104,6 @@ export function renderSaturationRead(region: string, read: SaturatedRead, r: Sat
   return [
     `${region.padEnd(16)}${read.padEnd(9)}${'platform'.padEnd(10)}${saturationSide(r.platform)}`,
     `${''.padEnd(16)}${''.padEnd(9)}${'bare'.padEnd(10)}${saturationSide(r.bare)}`,
-    `${''.padEnd(16)}${''.padEnd(9)}platform ÷ bare: ${r.throughputRatio.toFixed(2)}× throughput, ${r.cpuRatio.toFixed(2)}× CPU per read`,
+    `${''.padEnd(16)}${''.padEnd(9)}platform ÷ bare: ${r.throughputRatio.toFixed(2)}× throughput, ${r.cpuRatio.toFixed(2)}× CPU per read${r.ledgerRows === undefined ? '' : `; stock summed over a ledger of ${r.ledgerRows} row${r.ledgerRows === 1 ? '' : 's'}`}`,
   ]
 }

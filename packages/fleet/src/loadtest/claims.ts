@@ -36,7 +36,10 @@ function saturationRow(s: SaturationReport): string[] {
     regions.map(([id, r]) => `${id} ${(['catalog', 'stock'] as const).map((read) => f(r[read], read)).join(', ')}`).join('<br>')
   return [
     `Catalog and stock reads at saturation (wrk, ${s.connections} connections, closed loop): **platform ÷ bare throughput**`,
-    reads((r, read) => `${read} **${r.throughputRatio.toFixed(2)}×** (${thousands(r.platform.closedLoop.requestsPerSecond)} vs ${thousands(r.bare.closedLoop.requestsPerSecond)} req/s)`),
+    reads(
+      (r, read) =>
+        `${read} **${r.throughputRatio.toFixed(2)}×** (${thousands(r.platform.closedLoop.requestsPerSecond)} vs ${thousands(r.bare.closedLoop.requestsPerSecond)} req/s${r.ledgerRows === undefined ? '' : `, a ledger of ${r.ledgerRows} row${r.ledgerRows === 1 ? '' : 's'}`})`,
+    ),
     `the bare fastify + mysql2 handler on the same replica, measured side by side. CPU per 1,000 reads, platform vs bare: ${reads((r, read) => `${read} ${ms(r.platform.closedLoop.cpuMsPer1000)} vs ${ms(r.bare.closedLoop.cpuMsPer1000)} ms (${r.cpuRatio.toFixed(2)}×)`)}`,
     `\`pnpm fleet bench --saturate --duration ${s.durationS}s\``,
   ]

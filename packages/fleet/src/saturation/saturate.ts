@@ -50,6 +50,11 @@ export interface SaturationSide {
 
 export interface SaturationRead {
   readonly path: string
+  /**
+   * Stock reads only: the deltas the read sums on the replica. Stock on hand is a sum over the
+   * store/SKU's ledger, so its cost grows with the history of sales; a fresh fleet has a few.
+   */
+  readonly ledgerRows?: number
   readonly platform: SaturationSide
   readonly bare: SaturationSide
   /** platform ÷ bare closed-loop throughput: the issue's goal is ≥ 0.6. */
@@ -130,6 +135,17 @@ async function measure(t: Target, dbPid: number, o: SaturationOptions): Promise<
   }
 }
 
+async function ledgerRows(dbUrl: string, storeId: string, sku: string): Promise<number> {
+  const { default: mysql } = await import('mysql2/promise')
+  const conn = await mysql.createConnection(dbUrl)
+  try {
+    const [rows] = await conn.query('SELECT COUNT(*) AS n FROM inventory_deltas WHERE store_id = ? AND sku = ?', [storeId, sku])
+    return Number((rows as Array<{ n: number }>)[0]?.n ?? 0)
+  } finally {
+    await conn.end()
+  }
+}
+
 /**
  * Per region, one after another (the machine's cores are shared by every region): for the
  * catalog read and the stock read, the platform's service and the bare fastify + mysql2
@@ -158,6 +174,7 @@ export async function runSaturation(endpoints: Endpoints, o: SaturationOptions):
         const platformSide = await measure({ base, path, pid: pidOf(process), process, headers: { authorization: `Bearer ${terminal.apiKey}` } }, dbPid, o)
         rows[read] = {
           path,
+          ...(read === 'stock' ? { ledgerRows: await ledgerRows(e.db.read, terminal.storeId, item.sku) } : {}),
           platform: platformSide,
           bare: bareSide,
           throughputRatio: round(platformSide.closedLoop.requestsPerSecond / bareSide.closedLoop.requestsPerSecond, 2),
