@@ -119,6 +119,7 @@ async function measure(t: Target, dbPid: number, o: SaturationOptions): Promise<
     const generator0 = process.cpuUsage()
     const open = await openLoopReads(rate, o.durationS, send)
     const generator = process.cpuUsage(generator0)
+    const generatorMs = (generator.user + generator.system) / 1000
     return {
       process: t.process,
       closedLoop: {
@@ -128,7 +129,15 @@ async function measure(t: Target, dbPid: number, o: SaturationOptions): Promise<
         cpuMsPer1000: round((cpu * 1e6) / answered),
         dbCpuMsPer1000: round((db * 1e6) / answered),
       },
-      openLoop: { rate, generatorCpuMsPer1000: round((generator.user + generator.system) / 1000 / Math.max(1, open.count + open.errors) * 1000), count: open.count, errors: open.errors, p50: round(open.p50, 2), p90: round(open.p90, 2), p99: round(open.p99, 2) },
+      openLoop: {
+        rate,
+        generatorCpuMsPer1000: round((generatorMs * 1000) / Math.max(1, open.count + open.errors)),
+        count: open.count,
+        errors: open.errors,
+        p50: round(open.p50, 2),
+        p90: round(open.p90, 2),
+        p99: round(open.p99, 2),
+      },
     }
   } finally {
     client.close()
