@@ -109,7 +109,8 @@ async function measure(t: Target, dbPid: number, o: SaturationOptions): Promise<
   const db = cpuSecondsOf(dbPid) - db0
   const answered = Math.max(1, closed.requests - closed.errors)
 
-  const rate = Math.max(1, Math.floor(closed.requestsPerSecond * OPEN_LOOP_SHARE))
+  const ceiling = round(closed.requestsPerSecond, 0)
+  const rate = Math.max(1, Math.floor(ceiling * OPEN_LOOP_SHARE))
   // Twice wrk's connections, so a burst queues in the server, not in the client.
   const client = createRawHttpClient(t.base, t.path, t.headers, o.connections * 2)
   try {
@@ -123,7 +124,7 @@ async function measure(t: Target, dbPid: number, o: SaturationOptions): Promise<
     return {
       process: t.process,
       closedLoop: {
-        requestsPerSecond: round(closed.requestsPerSecond, 0),
+        requestsPerSecond: ceiling,
         requests: closed.requests,
         errors: closed.errors,
         cpuMsPer1000: round((cpu * 1e6) / answered),
