@@ -47,13 +47,18 @@ async function stopEveryIoThread(): Promise<void> {
 const setTimeoutMs = (ms: number) => setGlobals(fleet.writer, new Map([['rpl_semi_sync_master_timeout', ms]]))
 
 /** A committed transaction of the test's own tenant, straight on the writer (no service deadline in between). */
-async function commitAtWriter(t: Tenant): Promise<{ ms: number }> {
+async function commitAtWriter(t: Tenant): Promise<{ ms: number; gtid: string }> {
   return withDb(fleet.writer, async (db) => {
     const started = Date.now()
     await db.query('UPDATE merchants SET name = ? WHERE id = ?', [`semi-sync ${started}`, t.merchantId])
-    return { ms: Date.now() - started }
+    const ms = Date.now() - started
+    const [rows] = await db.query<RowDataPacket[]>('SELECT @@last_gtid AS gtid')
+    return { ms, gtid: String(rows[0]!.gtid) }
   }, fleet.regions[fleet.writer].db.write)
 }
+
+/** The highest sequence number each replica's IO thread has received (its relay log). */
+const receivedSeqs = () => Promise.all(readerRegions.map((r) => asRoot(r, async (db) => seqOf(String((await db.query<RowDataPacket[]>('SHOW SLAVE STATUS'))[0][0]!.Gtid_IO_Pos)))))
 
 /** Semi-sync on at the writer, with every replica registered for acks (after a fallback: once they caught up). */
 const untilEveryReplicaAcks = () =>
@@ -112,12 +117,13 @@ describe('semi-synchronous replication on the running fleet', () => {
     await stopEveryIoThread()
     const before = await semiSyncState(fleet.writer)
 
-    const { ms } = await commitAtWriter(t)
+    const { gtid } = await commitAtWriter(t)
     // The first commit to time out switches the writer to async and releases every waiter; a
     // service's commit just before the stop (one WAN hop, 80 ms, from being received) can be it.
     const heldMs = Date.now() - stoppedAt
     expect(heldMs, 'held until the semi-sync timeout').toBeGreaterThanOrEqual(timeoutMs - 500)
-    expect(ms).toBeLessThan(timeoutMs + 5_000)
+    // Released by the fallback, not by an ack: no replica has received it (their IO threads are still stopped).
+    for (const seq of await receivedSeqs()) expect(seq, `a replica received ${gtid}`).toBeLessThan(seqOf(gtid))
     const fallen = await durabilityStatus(fleet)
     expect(fallen.semiSyncActive).toBe(false)
     expect(renderDurability(fallen)[0]).toMatch(/^durability semi-sync FELL BACK TO ASYNC \(started async, semi-sync now\) at writer /)
