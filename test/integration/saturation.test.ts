@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { catalogItem } from '@pos-fleet/topology'
 import { startBareServer } from '../../packages/fleet/src/loadtest/bare-server-process.js'
-import { saturationToFile } from '../../packages/fleet/src/saturation/command.js'
+import { saturationToFile } from '../../packages/fleet/src/loadtest/command.js'
 import { SATURATED_READS, type SaturationReport } from '../../packages/fleet/src/saturation/saturate.js'
 import { fleet } from '../support/fleet.js'
 

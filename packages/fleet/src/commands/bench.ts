@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander'
 import { REGION_IDS, type RegionId } from '@pos-fleet/topology'
 import { benchReadHeader, benchWriteHeader, renderBenchRead, renderBenchWrite, renderSaturationRead, saturationHeader } from '../render.js'
-import { type CliContext, runningFleet } from './context.js'
+import { usageError } from '../errors.js'
+import { type CliContext, runningFleet, runningNativeFleet } from './context.js'
 import { durationOption, numberOption } from './options.js'
 
 interface BenchFlags {
@@ -17,6 +18,9 @@ interface BenchFlags {
 
 /** --duration's default under --saturate: each closed and each open loop runs this long. */
 const SATURATE_DURATION_MS = 10_000
+/** Flags that mean something in one mode only; given in the other they would be silently ignored. */
+const SATURATE_ONLY = ['connections', 'warmup', 'region', 'out'] as const
+const LATENCY_ONLY = ['rate', 'writes'] as const
 
 export function benchCommand(ctx: CliContext): Command {
   const command: Command = new Command('bench')
@@ -35,11 +39,16 @@ export function benchCommand(ctx: CliContext): Command {
     .addOption(new Option('--out <dir>', '--saturate: where the run folder goes (default: reports/)'))
     .addHelpText('after', '\nExamples:\n  fleet bench --duration 20s --rate 500 --writes 30\n  fleet bench --saturate --duration 10s')
     .action(async (flags: BenchFlags) => {
-      const endpoints = await runningFleet()
+      const given = (names: readonly string[]) => names.filter((n) => command.getOptionValueSource(n) === 'cli').map((n) => `--${n}`)
+      const misplaced = flags.saturate ? given(LATENCY_ONLY) : given(SATURATE_ONLY)
+      if (misplaced.length > 0) {
+        throw usageError(`${misplaced.join(', ')} ${misplaced.length === 1 ? 'applies' : 'apply'} only ${flags.saturate ? 'without' : 'with'} --saturate`)
+      }
       if (flags.saturate) {
+        const endpoints = await runningNativeFleet('fleet bench --saturate')
         const durationMs = command.getOptionValueSource('duration') === 'default' ? SATURATE_DURATION_MS : flags.duration
         const regions = flags.region ?? [...REGION_IDS]
-        const { saturationToFile } = await import('../saturation/command.js')
+        const { saturationToFile } = await import('../loadtest/command.js')
         ctx.log(
           `saturation: per region, catalog and stock reads on the platform and on a bare fastify + mysql2 handler, side by side: wrk -t1 -c${flags.connections} for ${durationMs / 1000} s (after ${flags.warmup / 1000} s of warm-up), then an open loop at 80 % of that ceiling for ${durationMs / 1000} s`,
         )
@@ -53,6 +62,7 @@ export function benchCommand(ctx: CliContext): Command {
         ctx.log(`\nresults: ${file}`)
         return
       }
+      const endpoints = await runningFleet()
       const { runBench } = await import('../bench.js')
       ctx.log(
         `bench: catalog reads open-loop at ${flags.rate} req/s per region for ${flags.duration / 1000} s (regions one after another), then ${flags.writes} sequential sales per region`,

@@ -139,6 +139,11 @@ describe('commands without a fleet', () => {
     })
   })
 
+  it('bench refuses a flag of the other mode, exit 2, before looking for a fleet', async () => {
+    expect(await fleet('bench', '--connections', '8')).toMatchObject({ code: 2, stderr: 'fleet: --connections applies only with --saturate\n' })
+    expect(await fleet('bench', '--saturate', '--rate', '100', '--writes', '3')).toMatchObject({ code: 2, stderr: 'fleet: --rate, --writes apply only without --saturate\n' })
+  })
+
   it('claims refuses missing run folders, copying nothing', async () => {
     const r = await fleet('claims', '--report', join(stateDir, 'no-run'), '--sweep', join(stateDir, 'no-sweep'), '--saturation', join(stateDir, 'no-saturation'))
     expect(r.code).toBe(2)

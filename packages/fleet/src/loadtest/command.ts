@@ -7,6 +7,7 @@ import { type SweepResult, writeClaims } from './claims.js'
 import { renderReportHtml } from './report-html.js'
 import type { LoadtestReport } from './report-schema.js'
 import { type LoadtestOptions, runLoadtest } from './runner.js'
+import { type SaturationOptions, type SaturationReport, runSaturation } from '../saturation/saturate.js'
 import { type SweepStep, sweepCheckout } from './sweep.js'
 
 const defaultOut = join(repoRoot, 'reports')
@@ -35,6 +36,16 @@ export async function sweepToFile(
   const file = join(dir, 'sweep.json')
   writeFileSync(file, `${JSON.stringify(sweep, null, 2)}\n`)
   return { sweep, file }
+}
+
+/** Runs the saturation benchmark and writes reports/saturation-<timestamp>/saturation.json. */
+export async function saturationToFile(endpoints: Endpoints, o: SaturationOptions, outRoot = defaultOut): Promise<{ report: SaturationReport; file: string }> {
+  const report = await runSaturation(endpoints, o)
+  const dir = join(outRoot, `saturation-${stamp(report.startedAt)}`)
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, 'saturation.json')
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
+  return { report, file }
 }
 
 /**

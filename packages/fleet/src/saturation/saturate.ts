@@ -1,9 +1,11 @@
 import { availableParallelism } from 'node:os'
 import { execa } from 'execa'
 import { type RegionId, catalogItem } from '@pos-fleet/topology'
+import { DATABASE_NAME } from '@pos-fleet/topology/database'
 import { openLoopReads } from '../bench.js'
 import type { Endpoints } from '../endpoints.js'
 import { FleetError } from '../errors.js'
+import { admin } from '../infra/mariadb.js'
 import { listProcesses } from '../infra/processes.js'
 import { startBareServer } from '../loadtest/bare-server-process.js'
 import { cpuSecondsOf } from '../loadtest/process-stats.js'
@@ -145,16 +147,11 @@ async function measure(t: Target, dbPid: number, o: SaturationOptions): Promise<
   }
 }
 
-async function ledgerRows(dbUrl: string, storeId: string, sku: string): Promise<number> {
-  const { default: mysql } = await import('mysql2/promise')
-  const conn = await mysql.createConnection(dbUrl)
-  try {
-    const [rows] = await conn.query('SELECT COUNT(*) AS n FROM inventory_deltas WHERE store_id = ? AND sku = ?', [storeId, sku])
+const ledgerRows = (region: RegionId, storeId: string, sku: string): Promise<number> =>
+  admin(region, async (db) => {
+    const [rows] = await db.query(`SELECT COUNT(*) AS n FROM ${DATABASE_NAME}.inventory_deltas WHERE store_id = ? AND sku = ?`, [storeId, sku])
     return Number((rows as Array<{ n: number }>)[0]?.n ?? 0)
-  } finally {
-    await conn.end()
-  }
-}
+  })
 
 /**
  * Per region, one after another (the machine's cores are shared by every region): for the
@@ -184,7 +181,7 @@ export async function runSaturation(endpoints: Endpoints, o: SaturationOptions):
         const platformSide = await measure({ base, path, pid: pidOf(process), process, headers: { authorization: `Bearer ${terminal.apiKey}` } }, dbPid, o)
         rows[read] = {
           path,
-          ...(read === 'stock' ? { ledgerRows: await ledgerRows(e.db.read, terminal.storeId, item.sku) } : {}),
+          ...(read === 'stock' ? { ledgerRows: await ledgerRows(region, terminal.storeId, item.sku) } : {}),
           platform: platformSide,
           bare: bareSide,
           throughputRatio: round(platformSide.closedLoop.requestsPerSecond / bareSide.closedLoop.requestsPerSecond, 2),
