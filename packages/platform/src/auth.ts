@@ -76,11 +76,7 @@ export function createApiKeyAuthenticator(lookup: PrincipalLookup, o: ApiKeyCach
   const unknown = new LRUCache<string, true>({ max: o.unknownMax ?? 1_000, ttl })
   const resolve = async (hash: string) => (await lookup(hash)) ?? undefined
 
-  return async function authenticate(request: FastifyRequest): Promise<Principal> {
-    const header = request.headers.authorization
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null
-    if (!match?.[1]) throw unauthorized('send Authorization: Bearer <api key>')
-    const hash = sha256Hex(match[1])
+  const lookUp = async (hash: string): Promise<Principal> => {
     if (!unknown.has(hash)) {
       const principal = await known.get(hash, resolve)
       if (principal) return principal
@@ -88,9 +84,19 @@ export function createApiKeyAuthenticator(lookup: PrincipalLookup, o: ApiKeyCach
     }
     throw unauthorized('unknown API key')
   }
+
+  /** A key cached fresh resolves synchronously: no promise on the path every request takes. */
+  return function authenticate(request: FastifyRequest): Principal | Promise<Principal> {
+    const header = request.headers.authorization
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null
+    if (!match?.[1]) throw unauthorized('send Authorization: Bearer <api key>')
+    const hash = sha256Hex(match[1])
+    return known.fresh(hash) ?? lookUp(hash)
+  }
 }
 
-export type Authenticator = (request: FastifyRequest) => Promise<Principal>
+/** Throws (or rejects with) a 401 Problem for a missing or unknown key. */
+export type Authenticator = (request: FastifyRequest) => Principal | Promise<Principal>
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -108,8 +114,21 @@ declare module 'fastify' {
 export const apiKeyAuth = fp<{ authenticate: Authenticator }>(
   async (scope, { authenticate }) => {
     scope.decorateRequest('principal', null)
-    scope.addHook('onRequest', async (request) => {
-      request.principal = await authenticate(request)
+    scope.addHook('onRequest', (request, _reply, done) => {
+      let principal: Principal | Promise<Principal>
+      try {
+        principal = authenticate(request)
+      } catch (err) {
+        return done(err as Error)
+      }
+      if (!(principal instanceof Promise)) {
+        request.principal = principal
+        return done()
+      }
+      principal.then((p) => {
+        request.principal = p
+        done()
+      }, done)
     })
   },
   { name: 'pos-api-key-auth', fastify: '5.x' },

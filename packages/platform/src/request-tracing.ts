@@ -1,4 +1,4 @@
-import { type Context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api'
+import { type Attributes, type Context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { LATENCY_BUCKETS_S, meter } from './metrics.js'
 
@@ -12,12 +12,42 @@ const duration = meter.createHistogram('http.server.request.duration', {
   advice: { explicitBucketBoundaries: LATENCY_BUCKETS_S },
 })
 
+/** What every request of one route and method shares, made once: span name, span and metric attributes. */
+interface RouteTelemetry {
+  readonly spanName: string
+  readonly spanAttributes: Attributes
+  /** The duration histogram's attribute set for each status answered, handed to the SDK as the same object each time. */
+  readonly byStatus: Map<number, Attributes>
+}
+
 interface Traced {
   readonly span: Span
   readonly context: Context
+  readonly of: RouteTelemetry
 }
 
 const traced = new WeakMap<FastifyRequest, Traced>()
+
+/** Bounded: fastify's routes times the HTTP methods Node's parser accepts. */
+const routes = new Map<string, RouteTelemetry>()
+function routeTelemetry(method: string, route: string | undefined): RouteTelemetry {
+  const spanName = route ? `${method} ${route}` : method
+  let of = routes.get(spanName)
+  if (!of) {
+    const spanAttributes = { 'http.request.method': method, ...(route ? { 'http.route': route } : {}) }
+    of = { spanName, spanAttributes, byStatus: new Map() }
+    routes.set(spanName, of)
+  }
+  return of
+}
+function durationAttributes(of: RouteTelemetry, status: number): Attributes {
+  let attributes = of.byStatus.get(status)
+  if (!attributes) {
+    attributes = { ...of.spanAttributes, 'http.response.status_code': status }
+    of.byStatus.set(status, attributes)
+  }
+  return attributes
+}
 
 /**
  * The server side of HTTP tracing, in the fastify app itself: the caller's W3C trace context
@@ -35,13 +65,10 @@ const traced = new WeakMap<FastifyRequest, Traced>()
 export function requestTracing(app: FastifyInstance): void {
   app.addHook('onRequest', (request, _reply, done) => {
     if (UNTRACED.has(request.url)) return done()
-    const route = request.routeOptions.url
+    // routeOptions is a getter that builds a new object each time: read once per request.
+    const of = routeTelemetry(request.method, request.routeOptions.url)
     const parent = propagation.extract(ROOT_CONTEXT, request.headers)
-    const span = tracer.startSpan(
-      route ? `${request.method} ${route}` : request.method,
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, ...(route ? { 'http.route': route } : {}) } },
-      parent,
-    )
+    const span = tracer.startSpan(of.spanName, { kind: SpanKind.SERVER, attributes: of.spanAttributes }, parent)
     if (span.isRecording()) {
       span.setAttributes({
         'url.path': request.url.split('?', 1)[0]!,
@@ -51,7 +78,7 @@ export function requestTracing(app: FastifyInstance): void {
       })
     }
     const active = trace.setSpan(parent, span)
-    traced.set(request, { span, context: active })
+    traced.set(request, { span, context: active, of })
     context.with(active, done)
   })
 
@@ -68,12 +95,7 @@ export function requestTracing(app: FastifyInstance): void {
     t.span.setAttribute('http.response.status_code', status)
     if (status >= 500) t.span.setStatus({ code: SpanStatusCode.ERROR })
     t.span.end()
-    const route = request.routeOptions.url
-    duration.record(reply.elapsedTime / 1000, {
-      'http.request.method': request.method,
-      'http.response.status_code': status,
-      ...(route ? { 'http.route': route } : {}),
-    })
+    duration.record(reply.elapsedTime / 1000, durationAttributes(t.of, status))
     done()
   })
 }

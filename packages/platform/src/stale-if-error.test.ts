@@ -54,6 +54,18 @@ describe('createStaleIfError', () => {
       expect(db.s.reads).toBe(2)
     })
 
+    it('hands out a fresh value synchronously through fresh(), and nothing once it is not fresh', async () => {
+      const { cache, time } = setup({ freshMs: 10_000 })
+      const db = replica({ a: '100' })
+      expect(cache.fresh('a')).toBeUndefined()
+      await cache.get('a', db.load)
+      time.advance(9_999)
+      expect(cache.fresh('a')).toBe('100')
+      time.advance(1)
+      expect(cache.fresh('a')).toBeUndefined()
+      expect(db.s.reads).toBe(1)
+    })
+
     it('reads only the keys it does not hold fresh, in one load', async () => {
       const { cache } = setup({ freshMs: 10_000 })
       const db = replica({ a: '1', b: '2', c: '3' })

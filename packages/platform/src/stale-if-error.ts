@@ -67,6 +67,8 @@ export interface StaleIfErrorCache<V> {
   getMany(keys: readonly string[], load: LoadMany<V>): Promise<Map<string, V>>
   /** undefined: the replica says the key does not exist. */
   get(key: string, load: (key: string) => Promise<V | undefined>): Promise<V | undefined>
+  /** The value if held and fresh, without a promise (the hot path's cache hit); otherwise undefined: ask `get`. */
+  fresh(key: string): V | undefined
 }
 
 /**
@@ -153,6 +155,10 @@ export function createStaleIfError(o: StaleIfErrorOptions) {
 
     return {
       getMany,
+      fresh(key) {
+        const e = lru.get(key)
+        return e && now() - e.at < c.freshMs ? e.value : undefined
+      },
       async get(key, load) {
         const found = await getMany([key], async ([k]) => {
           const v = await load(k as string)

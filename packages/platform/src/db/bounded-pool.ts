@@ -83,21 +83,53 @@ function onConnection<T>(conn: PoolConnection, ms: number, what: string, path: B
 /**
  * Runs `work` on a pooled connection, all of it bounded by `ms`, and releases the
  * connection after (a killed one is already out of the pool: release is then a no-op).
+ * One timer covers both the wait for a connection and the work: this runs on every
+ * replica read, where a second timer and promise per read were measurable (issue 17).
  */
-export async function withConnection<T>(
+export function withConnection<T>(
   pool: Pool,
   ms: number,
   what: string,
   work: (conn: PoolConnection) => Promise<T>,
   path: BoundedPath = 'write path',
 ): Promise<T> {
-  const deadline = Date.now() + ms
-  const conn = await acquire(pool, ms, what, path)
-  try {
-    return await onConnection(conn, deadline - Date.now(), what, path, () => work(conn))
-  } finally {
-    conn.release()
-  }
+  return new Promise<T>((resolve, reject) => {
+    let conn: PoolConnection | null = null
+    let expired = false
+    const timer = setTimeout(() => {
+      expired = true
+      if (conn) kill(conn)
+      reject(new PoolDeadlineError(conn ? what : `${what} (waiting for a connection)`, ms, path))
+    }, ms)
+    const settle = (c: PoolConnection, err: unknown, value?: T) => {
+      clearTimeout(timer)
+      if (err !== undefined && isWritePathUnavailable(err)) kill(c)
+      c.release()
+      if (err !== undefined) reject(err)
+      else resolve(value as T)
+    }
+    pool.getConnection().then(
+      (c) => {
+        // It connected, only too late for this caller: it may serve the next one.
+        if (expired) return c.release()
+        conn = c
+        let running: Promise<T>
+        try {
+          running = work(c)
+        } catch (err) {
+          return settle(c, err)
+        }
+        running.then(
+          (value) => settle(c, undefined, value),
+          (err: unknown) => settle(c, err ?? new Error(`${what} failed`)),
+        )
+      },
+      (err: unknown) => {
+        clearTimeout(timer)
+        reject(err)
+      },
+    )
+  })
 }
 
 function withOverrides<T extends object>(target: T, overrides: Record<string | symbol, unknown>): T {
