@@ -1,8 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { logsDir } from '../../packages/fleet/src/infra/paths.js'
 import { cutRegion, healRegion } from '../support/faults.js'
 import { paymentEventFor } from '../support/payment-events.js'
-import { postSale, writerQuery } from '../support/fleet.js'
+import { call, eventually, postSale, storefront, writerQuery } from '../support/fleet.js'
 import { waitSettled } from '../support/pos.js'
 import { type Tenant, seedTenant } from '../support/tenants.js'
 
@@ -34,5 +37,20 @@ describe('tracing across the store-and-forward queue', () => {
     // payments-worker continued it from the outbox row into the event it published.
     const event = await paymentEventFor(saleId)
     expect(event.headers.traceparent?.toString()).toMatch(new RegExp(`^00-${traceId}-`))
+  })
+
+  it('ties a request’s log lines to the caller’s trace: the trace id is on the line, unsampled too', async () => {
+    const traceId = randomBytes(16).toString('hex')
+    // Sampled flag 00: the span is not recorded, the ids still propagate into the logs.
+    const rejected = await call(`${storefront(region)}/v1/catalog/items?limit=0`, {
+      apiKey: t.till(region).apiKey,
+      headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-00` },
+    })
+    expect(rejected.status).toBe(400)
+    const line = await eventually(async () => {
+      const log = await readFile(join(logsDir, `storefront-${region}.log`), 'utf8')
+      return log.split('\n').find((l) => l.includes(traceId))
+    }, 10_000, `a storefront-${region} log line with trace id ${traceId}`)
+    expect(JSON.parse(line)).toMatchObject({ trace_id: traceId, msg: 'request rejected', problem: 'validation-failed', region })
   })
 })
