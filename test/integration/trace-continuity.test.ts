@@ -38,6 +38,13 @@ describe('tracing across the store-and-forward queue', () => {
     const event = await paymentEventFor(saleId)
     expect(event.headers.traceparent?.toString()).toMatch(new RegExp(`^00-${traceId}-`))
   })
+})
+
+describe('logs of a request', () => {
+  let t: Tenant
+  beforeAll(async () => {
+    t = await seedTenant()
+  })
 
   it('ties a request’s log lines to the caller’s trace: the trace id is on the line, unsampled too', async () => {
     const traceId = randomBytes(16).toString('hex')

@@ -17,8 +17,9 @@ interface Answer {
 /**
  * One JSON POST over node:http, bounded as a whole (connect, send, headers and body) by
  * `timeoutMs`. Not fetch: Node 20's fetch parses HTTP with undici's WebAssembly llhttp, and
- * V8 optimising that module after the first capture took the worker's RSS 28 MB higher for
- * a moment (193 MB peak in a load test, against 115 MB without), issue 17.
+ * V8 optimising that module after the first capture took RSS 28 MB higher for a moment (83 MB
+ * against 55 MB peak over 200 captures in a bare process; the worker peaked at 141–193 MB in
+ * load tests, 118 MB since), issue 17.
  */
 function postJson(url: URL, agent: http.Agent, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Answer> {
   const client = url.protocol === 'https:' ? https : http
