@@ -3,6 +3,7 @@ import { DEFAULT_DURABILITY, DURABILITY_MODES, type Durability } from '@pos-flee
 import { endpointsFile } from '../endpoints.js'
 import { renderFleetReady } from '../render.js'
 import type { CliContext } from './context.js'
+import { listProcesses } from '../infra/processes.js'
 import { untilSignalled } from '../signals.js'
 import { numberOption } from './options.js'
 
@@ -15,7 +16,7 @@ interface UpFlags {
 
 export function upCommand(ctx: CliContext): Command {
   return new Command('up')
-    .description('start the three-region fleet natively, with fresh data; in the foreground until Ctrl-C, or --detach to return once ready')
+    .description('start the three-region fleet natively, with fresh data; in the foreground until Ctrl-C (or until `fleet down` stops it elsewhere), or --detach to return once ready')
     .addOption(new Option('--detach', 'return once the fleet is ready, leaving it running').default(false))
     .addOption(numberOption('--wan-scale <factor>', 'multiply every WAN latency (0: no latency)', '1', { atLeast: 0 }))
     .addOption(
@@ -31,8 +32,22 @@ export function upCommand(ctx: CliContext): Command {
       for (const line of renderFleetReady(endpoints, startupMs, endpointsFile)) ctx.log(line)
       if (flags.detach) return
       ctx.log('\nrunning in the foreground; Ctrl-C stops the fleet')
-      await untilSignalled()
+      const started = new Set(listProcesses().map((p) => p.pid))
+      const reason = await untilSignalled({ gone: () => fleetGone(started) })
+      if (reason === 'gone') {
+        ctx.log('the fleet was stopped elsewhere (fleet down); nothing left to stop')
+        return
+      }
       await fleetDown({ log: ctx.log })
     })
 }
 
+/** None of the processes this `fleet up` started is in the registry any more. */
+function fleetGone(started: ReadonlySet<number>): boolean {
+  try {
+    return !listProcesses().some((p) => started.has(p.pid))
+  } catch {
+    // A registry being rewritten or damaged says nothing about the fleet: keep holding it.
+    return false
+  }
+}
