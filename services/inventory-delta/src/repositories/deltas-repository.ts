@@ -1,5 +1,6 @@
 import { and, eq, inArray, lt, sql, sum } from 'drizzle-orm'
 import type { Database, Db } from '@pos-fleet/platform/db/client'
+import { aliased, directSelect } from '@pos-fleet/platform/db/direct-select'
 import { inventoryDeltas } from '@pos-fleet/platform/db/schema/index'
 import type { ReferenceData } from '@pos-fleet/platform/reference-data'
 import { readerFor, writerPosition } from '@pos-fleet/platform/db/session-token'
@@ -43,21 +44,23 @@ export async function findDeltas(reader: Db, deltaIds: string[]) {
   return reader.select().from(inventoryDeltas).where(inArray(inventoryDeltas.deltaId, deltaIds))
 }
 
-// Prepared once per connection pool (replica, write path) on first use: the stock read's hot
-// statement, whose SQL drizzle would otherwise rebuild on every request (issue 17).
+// Built once per connection pool (replica, write path) on first use, and run by mysql2
+// directly (see direct-select.ts): the stock read's hot statement (issue 17).
 const onHandStatements = new WeakMap<Db, ReturnType<typeof prepareOnHand>>()
 function prepareOnHand(reader: Db) {
-  return reader
-    .select({ total: sum(inventoryDeltas.quantity) })
-    .from(inventoryDeltas)
-    .where(and(eq(inventoryDeltas.storeId, sql.placeholder('storeId')), eq(inventoryDeltas.sku, sql.placeholder('sku'))))
-    .prepare()
+  return directSelect(
+    reader,
+    reader
+      .select(aliased({ total: sum(inventoryDeltas.quantity) }))
+      .from(inventoryDeltas)
+      .where(and(eq(inventoryDeltas.storeId, sql.placeholder('storeId')), eq(inventoryDeltas.sku, sql.placeholder('sku')))),
+  )
 }
 
 export async function onHand(reader: Db, storeId: string, sku: string): Promise<number> {
   let statement = onHandStatements.get(reader)
   if (!statement) onHandStatements.set(reader, (statement = prepareOnHand(reader)))
-  const [row] = await statement.execute({ storeId, sku })
+  const [row] = await statement({ storeId, sku })
   return Number(row?.total ?? 0)
 }
 
