@@ -11,12 +11,12 @@ import { type Tenant, seedTenant } from '../support/tenants.js'
 
 const region = 'us-east-1' as const
 
-describe('tracing across the store-and-forward queue', () => {
-  let t: Tenant
-  beforeAll(async () => {
-    t = await seedTenant()
-  })
+let t: Tenant
+beforeAll(async () => {
+  t = await seedTenant()
+})
 
+describe('tracing across the store-and-forward queue', () => {
   it('continues a provisional sale’s trace through its replay, the outbox and the payment event', async () => {
     const traceId = randomBytes(16).toString('hex')
     const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`
@@ -41,11 +41,6 @@ describe('tracing across the store-and-forward queue', () => {
 })
 
 describe('logs of a request', () => {
-  let t: Tenant
-  beforeAll(async () => {
-    t = await seedTenant()
-  })
-
   it('ties a request’s log lines to the caller’s trace: the trace id is on the line, unsampled too', async () => {
     const traceId = randomBytes(16).toString('hex')
     // Sampled flag 00: the span is not recorded, the ids still propagate into the logs.
