@@ -17,7 +17,9 @@ FROM ${NODE_IMAGE} AS build
 RUN --mount=type=secret,id=build_ca --mount=type=bind,source=deploy/images/with-build-ca.sh,target=/usr/local/bin/with-build-ca \
     with-build-ca npm install -g pnpm@10.34.8 && pnpm --version
 WORKDIR /repo
+# patches/: pnpm-workspace.yaml's patchedDependencies (kafkajs), applied at every install and deploy below.
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY patches ./patches
 RUN --mount=type=secret,id=build_ca --mount=type=bind,source=deploy/images/with-build-ca.sh,target=/usr/local/bin/with-build-ca \
     with-build-ca pnpm fetch
 COPY . .
