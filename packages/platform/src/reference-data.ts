@@ -41,6 +41,12 @@ export interface ReferenceData {
   items(merchantId: string, skus: readonly string[]): Promise<PricedItem[]>
   /** Whether the merchant's catalog has `sku`, for scope checks that need no price (a stock read). */
   hasItem(merchantId: string, sku: string): Promise<boolean>
+  /**
+   * The scope check of every stock read without a promise: true when the store and the SKU are
+   * held fresh, the store is the merchant's and the SKU in its catalog. false only means "not
+   * known from memory": ask `store` and `hasItem`.
+   */
+  inScopeFresh(merchantId: string, storeId: string, sku: string): boolean
 }
 
 const MAX_ENTRIES = 50_000
@@ -87,5 +93,6 @@ export function createReferenceData(source: ReferenceSource, staleIfError: Stale
       const known = await skuCache.get(itemKey(merchantId, sku), async () => ((await source.items(merchantId, [sku])).length > 0 ? true : undefined))
       return known === true
     },
+    inScopeFresh: (merchantId, storeId, sku) => storeCache.fresh(storeId)?.merchantId === merchantId && skuCache.fresh(itemKey(merchantId, sku)) === true,
   }
 }

@@ -21,7 +21,14 @@ type Row = NonNullable<Awaited<ReturnType<DeltasRepository['findOnReplica']>>>
 function deltas() {
   const rows = new Map<string, Row>()
   let failure: Error | null = null
+  const stock = {
+    source: 'replica' as const,
+    onHand: async (storeId: string, sku: string) => [...rows.values()].filter((r) => r.storeId === storeId && r.sku === sku).reduce((n, r) => n + r.quantity, 0),
+    existingDeltaIds: async (ids: string[]) => new Set(ids.filter((id) => rows.has(id))),
+  }
   const repo = {
+    // Memory never knows the scope here: every check asks storeOf and skuExists below.
+    inScopeFresh: () => false,
     storeOf: async (id: string) => (id === 'st-eu' ? { id, merchantId: 'm-cafe', region: 'eu-central-1', name: 'Frankfurt' } : undefined),
     skuExists: async (_m: string, sku: string) => sku === 'ESP-DBL',
     async append(merchantId: string, region: string, d: { deltaId: string; storeId: string; sku: string; quantity: number; reason: string }) {
@@ -33,11 +40,8 @@ function deltas() {
     findOnWritePath: async (id: string) => rows.get(id),
     findOnReplica: async (id: string) => rows.get(id),
     oversold: async () => [],
-    stockReader: async () => ({
-      source: 'replica' as const,
-      onHand: async (storeId: string, sku: string) => [...rows.values()].filter((r) => r.storeId === storeId && r.sku === sku).reduce((n, r) => n + r.quantity, 0),
-      existingDeltaIds: async (ids: string[]) => new Set(ids.filter((id) => rows.has(id))),
-    }),
+    localStock: stock,
+    stockReader: async () => stock,
   } satisfies DeltasRepository
   return { repo, rows, failWith: (err: Error | null) => (failure = err) }
 }
@@ -131,30 +135,51 @@ describe('POST /v1/inventory/deltas', () => {
 })
 
 /**
+ * The real authenticator, reference caches (and their scope from memory) and stale-if-error
+ * policy over a replica held in memory, which a test can make refuse.
+ */
+function serviceOnReplica() {
+  const d = deltas()
+  const replica = memoryReplica(keys, {
+    store: d.repo.storeOf,
+    items: async (_m, skus) => skus.filter((sku) => sku === 'ESP-DBL').map((sku) => ({ sku, name: 'Espresso', priceMinor: 350, currency: 'EUR' })),
+  })
+  const writePath = createWritePathBreaker()
+  const queue = memoryQueue<PendingDelta>((q) => q.deltaId)
+  const deps = replicaDeps(replica)
+  const repo: DeltasRepository = {
+    ...d.repo,
+    storeOf: (id) => deps.reference.store(id),
+    skuExists: (m, sku) => deps.reference.hasItem(m, sku),
+    inScopeFresh: (m, storeId, sku) => deps.reference.inScopeFresh(m, storeId, sku),
+    findOnReplica: (id) => replica.query(() => d.repo.findOnReplica(id)),
+  }
+  const app = buildApp({ ...regionalDeps(keys, { writePath, db: replica.database(), ...deps }), deltas: repo, deltaQueue: queue as unknown as DeltaQueue })
+  apps.push(app)
+  return { app, replica, writePath, queue, deltas: d }
+}
+
+describe('GET /v1/inventory/:storeId/:sku', () => {
+  const getStock = (app: ReturnType<typeof buildApp>, url: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${TERMINAL_KEY}` } })
+
+  it('checks the scope on the replica once, then from memory, and still refuses what is out of scope', async () => {
+    const { app, replica } = serviceOnReplica()
+    const first = await getStock(app, '/v1/inventory/st-eu/ESP-DBL')
+    expect(first.statusCode, first.body).toBe(200)
+    expect(first.json()).toEqual({ storeId: 'st-eu', sku: 'ESP-DBL', onHand: 0, pendingLocal: 0, replicationLagMs: 12, readFrom: 'replica' })
+    const reads = replica.reads.count
+    expect((await getStock(app, '/v1/inventory/st-eu/ESP-DBL')).json()).toEqual(first.json())
+    expect(replica.reads.count).toBe(reads)
+    expectProblem(await getStock(app, '/v1/inventory/st-eu/NOPE'), 422, 'unknown-sku')
+    expectProblem(await getStock(app, '/v1/inventory/st-other/ESP-DBL'), 404, 'store-not-found')
+  })
+})
+
+/**
  * The region's database dies with the write path (the writer region lost): the real
  * authenticator and reference caches over a replica held in memory that starts refusing.
  */
 describe('POST /v1/inventory/deltas when the local replica is down', () => {
-  function serviceOnReplica() {
-    const d = deltas()
-    const replica = memoryReplica(keys, {
-      store: d.repo.storeOf,
-      items: async (_m, skus) => skus.filter((sku) => sku === 'ESP-DBL').map((sku) => ({ sku, name: 'Espresso', priceMinor: 350, currency: 'EUR' })),
-    })
-    const writePath = createWritePathBreaker()
-    const queue = memoryQueue<PendingDelta>((q) => q.deltaId)
-    const deps = replicaDeps(replica)
-    const repo: DeltasRepository = {
-      ...d.repo,
-      storeOf: (id) => deps.reference.store(id),
-      skuExists: async (m, sku) => (await deps.reference.items(m, [sku])).length > 0,
-      findOnReplica: (id) => replica.query(() => d.repo.findOnReplica(id)),
-    }
-    const app = buildApp({ ...regionalDeps(keys, { writePath, db: replica.database(), ...deps }), deltas: repo, deltaQueue: queue as unknown as DeltaQueue })
-    apps.push(app)
-    return { app, replica, writePath, queue, deltas: d }
-  }
-
   it('queues a restock (202) on the key, store and SKU read before, without the replica idempotency check', async () => {
     const { app, replica, writePath, queue } = serviceOnReplica()
     expect((await post(app, restock())).statusCode).toBe(201)

@@ -3,7 +3,7 @@ import type { Database, Db } from '@pos-fleet/platform/db/client'
 import { aliased, directSelect } from '@pos-fleet/platform/db/direct-select'
 import { inventoryDeltas } from '@pos-fleet/platform/db/schema/index'
 import type { ReferenceData } from '@pos-fleet/platform/reference-data'
-import { readerFor, writerPosition } from '@pos-fleet/platform/db/session-token'
+import { type ReadSource, readerFor, writerPosition } from '@pos-fleet/platform/db/session-token'
 import { commitInOneRoundTrip } from '@pos-fleet/platform/db/write-batch'
 import type { RegionId } from '@pos-fleet/topology'
 import type { DeltaRequest } from '../domain/delta.js'
@@ -57,11 +57,19 @@ function prepareOnHand(reader: Db) {
   )
 }
 
-export async function onHand(reader: Db, storeId: string, sku: string): Promise<number> {
+export function onHand(reader: Db, storeId: string, sku: string): Promise<number> {
   let statement = onHandStatements.get(reader)
   if (!statement) onHandStatements.set(reader, (statement = prepareOnHand(reader)))
-  const [row] = await statement({ storeId, sku })
-  return Number(row?.total ?? 0)
+  return statement({ storeId, sku }).then(([row]) => Number(row?.total ?? 0))
+}
+
+/** Stock as one reader sees it, and where it reads from (the response's readFrom). */
+function stockOn(reader: Db, source: ReadSource) {
+  return {
+    source,
+    onHand: (storeId: string, sku: string) => onHand(reader, storeId, sku),
+    existingDeltaIds: (ids: string[]) => existingDeltaIds(reader, ids),
+  }
 }
 
 export async function existingDeltaIds(reader: Db, ids: string[]): Promise<Set<string>> {
@@ -102,6 +110,8 @@ export function createDeltasRepository(db: Database, sessionWaitMs: number, refe
   return {
     storeOf: (storeId: string) => reference.store(storeId),
     skuExists: (merchantId: string, sku: string) => reference.hasItem(merchantId, sku),
+    /** The store and SKU held fresh and in the merchant's scope, answered from memory; false: ask storeOf and skuExists. */
+    inScopeFresh: (merchantId: string, storeId: string, sku: string) => reference.inScopeFresh(merchantId, storeId, sku),
     append: (merchantId: string, region: RegionId, d: DeltaRequest) => appendDeltas(db, [{ ...d, merchantId, originRegion: region }]),
     appendMany: (deltas: DeltaToAppend[]) => appendDeltas(db, deltas),
     writerPosition: () => writerPosition(db),
@@ -111,14 +121,12 @@ export function createDeltasRepository(db: Database, sessionWaitMs: number, refe
     findManyOnWritePath: (deltaIds: string[]) => findDeltas(db.write, deltaIds),
     oversold: (merchantId: string) => oversold(db.read, merchantId),
     oversoldCount: () => oversoldCount(db.read),
+    /** Without a session token: the local replica, no promise needed to choose it. */
+    localStock: stockOn(db.read, 'replica'),
     /** Read-your-writes: with a session token, a replica that has it, else the write path. */
     async stockReader(sessionToken: string | undefined) {
       const { reader, source } = await readerFor(db, sessionToken, sessionWaitMs)
-      return {
-        source,
-        onHand: (storeId: string, sku: string) => onHand(reader, storeId, sku),
-        existingDeltaIds: (ids: string[]) => existingDeltaIds(reader, ids),
-      }
+      return stockOn(reader, source)
     },
   }
 }

@@ -9,7 +9,7 @@ import { Id, SessionTokenHeaders, Sku } from '@pos-fleet/platform/schemas'
 import { type Answer, commitOrQueue } from '@pos-fleet/platform/store-and-forward'
 import { DELTA_SIGN_RULES, type DeltaRequest, MANAGER_REASONS, sameDelta } from '../domain/delta.js'
 import type { DeltasRepository } from '../repositories/deltas-repository.js'
-import { type PendingDelta, pendingEffects } from '../store-and-forward/pending.js'
+import { type PendingDelta, type PendingEffect, pendingEffects } from '../store-and-forward/pending.js'
 
 const MANAGERS_ONLY = problemResponse('The key is not an inventory manager key')
 
@@ -42,10 +42,18 @@ const Stock = Type.Object({
   readFrom: Type.String(),
 })
 
-async function checkScope(deltas: DeltasRepository, merchantId: string, storeId: string, sku: string): Promise<void> {
+async function checkScopeFromReference(deltas: DeltasRepository, merchantId: string, storeId: string, sku: string): Promise<void> {
   const store = await deltas.storeOf(storeId)
   if (!store || store.merchantId !== merchantId) throw new Problem('store-not-found', `no store ${storeId}`)
   if (!(await deltas.skuExists(merchantId, sku))) throw new Problem('unknown-sku', `not in this merchant's catalog: ${sku}`, { skus: [sku] })
+}
+
+/**
+ * The store is the merchant's and the SKU in its catalog, else a 404 or 422. A promise only
+ * when memory does not already know it in scope: every stock read checks this (issue 17).
+ */
+function checkScope(deltas: DeltasRepository, merchantId: string, storeId: string, sku: string): Promise<void> | undefined {
+  return deltas.inScopeFresh(merchantId, storeId, sku) ? undefined : checkScopeFromReference(deltas, merchantId, storeId, sku)
 }
 
 const conflict = (delta: DeltaRequest) => new Problem('delta-conflict', `deltaId ${delta.deltaId} was used for another operation`)
@@ -156,9 +164,13 @@ export const deltaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { storeId, sku } = request.params
-      await checkScope(app.deltas, principalOf(request).merchantId, storeId, sku)
-      const stock = await app.deltas.stockReader(request.headers['x-session-token'])
-      const pendingLocal = await pendingLocalFor(app, stock, storeId, sku)
+      // The common read (in scope, no session token, nothing queued here) awaits only the replica.
+      const scoped = checkScope(app.deltas, principalOf(request).merchantId, storeId, sku)
+      if (scoped) await scoped
+      const token = request.headers['x-session-token']
+      const stock = token ? await app.deltas.stockReader(token) : app.deltas.localStock
+      const pending = pendingLocalFor(app, stock, storeId, sku)
+      const pendingLocal = typeof pending === 'number' ? pending : await pending
       return {
         storeId,
         sku,
@@ -171,16 +183,20 @@ export const deltaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 }
 
-/** Queued deltas (adjustments and queued sales' lines) the replica does not have yet. */
-async function pendingLocalFor(
+/** Queued deltas (adjustments and queued sales' lines) the replica does not have yet; a promise only when there are some. */
+function pendingLocalFor(
   app: FastifyInstance,
   stock: { existingDeltaIds(ids: string[]): Promise<Set<string>> },
   storeId: string,
   sku: string,
-): Promise<number> {
+): number | Promise<number> {
   if (!app.deltaQueue && !app.salesView) return 0
   const effects = pendingEffects(storeId, sku, app.deltaQueue?.values() ?? [], app.salesView?.values() ?? [], saleDeltaId)
   if (effects.length === 0) return 0
+  return landedOf(app, stock, effects)
+}
+
+async function landedOf(app: FastifyInstance, stock: { existingDeltaIds(ids: string[]): Promise<Set<string>> }, effects: PendingEffect[]): Promise<number> {
   const landed = await stock.existingDeltaIds(effects.map((e) => e.deltaId))
   let pending = 0
   for (const e of effects) {
