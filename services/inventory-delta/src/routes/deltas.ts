@@ -193,10 +193,11 @@ function pendingLocalFor(
   if (!app.deltaQueue && !app.salesView) return 0
   const effects = pendingEffects(storeId, sku, app.deltaQueue?.values() ?? [], app.salesView?.values() ?? [], saleDeltaId)
   if (effects.length === 0) return 0
-  return landedOf(app, stock, effects)
+  return notYetLanded(app, stock, effects)
 }
 
-async function landedOf(app: FastifyInstance, stock: { existingDeltaIds(ids: string[]): Promise<Set<string>> }, effects: PendingEffect[]): Promise<number> {
+/** The sum of `effects` the replica does not hold yet; queued deltas it holds are forgotten. */
+async function notYetLanded(app: FastifyInstance, stock: { existingDeltaIds(ids: string[]): Promise<Set<string>> }, effects: PendingEffect[]): Promise<number> {
   const landed = await stock.existingDeltaIds(effects.map((e) => e.deltaId))
   let pending = 0
   for (const e of effects) {
