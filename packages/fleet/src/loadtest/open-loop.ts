@@ -13,10 +13,12 @@ export async function openLoop(
   start = performance.now(),
 ): Promise<void> {
   const intervalMs = 1000 / rate
+  // The sends due in [0, durationMs), counted once: comparing start + i × interval with the end
+  // can fall a hair short of it and schedule one send too many (5,594/s for 2 s scheduled 11,189).
+  const count = Math.ceil((rate * durationMs) / 1000 - 1e-9)
   const inflight: Promise<void>[] = []
-  for (let i = 0; ; i++) {
+  for (let i = 0; i < count; i++) {
     const due = start + i * intervalMs
-    if (due >= start + durationMs) break
     const wait = due - performance.now()
     if (wait > 1) await sleep(wait)
     inflight.push(send(due).catch(() => undefined))
