@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander'
 import { DEFAULT_DURABILITY, DURABILITY_MODES, type Durability } from '@pos-fleet/topology/durability'
 import { endpointsFile } from '../endpoints.js'
+import { listProcesses } from '../infra/processes.js'
 import { renderFleetReady } from '../render.js'
 import type { CliContext } from './context.js'
-import { listProcesses } from '../infra/processes.js'
 import { untilSignalled } from '../signals.js'
 import { numberOption } from './options.js'
 

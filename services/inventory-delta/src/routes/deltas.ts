@@ -183,10 +183,13 @@ export const deltaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 }
 
+/** Which of these delta ids the reader already holds: the queued ones that have landed. */
+type LandedCheck = Pick<DeltasRepository['localStock'], 'existingDeltaIds'>
+
 /** Queued deltas (adjustments and queued sales' lines) the replica does not have yet; a promise only when there are some. */
 function pendingLocalFor(
   app: FastifyInstance,
-  stock: { existingDeltaIds(ids: string[]): Promise<Set<string>> },
+  stock: LandedCheck,
   storeId: string,
   sku: string,
 ): number | Promise<number> {
@@ -197,7 +200,7 @@ function pendingLocalFor(
 }
 
 /** The sum of `effects` the replica does not hold yet; queued deltas it holds are forgotten. */
-async function notYetLanded(app: FastifyInstance, stock: { existingDeltaIds(ids: string[]): Promise<Set<string>> }, effects: PendingEffect[]): Promise<number> {
+async function notYetLanded(app: FastifyInstance, stock: LandedCheck, effects: PendingEffect[]): Promise<number> {
   const landed = await stock.existingDeltaIds(effects.map((e) => e.deltaId))
   let pending = 0
   for (const e of effects) {
